@@ -1,0 +1,1 @@
+"""Evidence uploads, versions, review and storage (built on ``workplan.EvidenceRequirement``)."""

@@ -1,0 +1,1 @@
+"""Monitoring and evaluation: findings, reminders, dashboards' numbers and PDF reports."""

@@ -1,0 +1,139 @@
+from django.contrib import admin
+
+from .models import (
+    Activity,
+    ChangeArea,
+    CommitmentCell,
+    EvidenceRequirement,
+    MonitoredOutput,
+    Pokja,
+    PokjaMember,
+    PriorityTarget,
+    ProgrammeItem,
+    Quarter,
+    Unit,
+    WorkPlan,
+)
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "name", "code"]
+    search_fields = ["name", "short_name", "code"]
+
+
+class QuarterInline(admin.TabularInline):
+    model = Quarter
+    extra = 0
+    fields = ["number", "focus", "due_date", "grace_days"]
+
+
+@admin.register(WorkPlan)
+class WorkPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "unit", "year", "signatory_name", "signed_on"]
+    list_filter = ["year", "unit"]
+    inlines = [QuarterInline]
+
+
+@admin.register(ChangeArea)
+class ChangeAreaAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "order"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # the six areas are canonical (PermenPAN-RB 90/2021)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ProgrammeItemInline(admin.TabularInline):
+    model = ProgrammeItem
+    extra = 0
+
+
+class PriorityTargetInline(admin.TabularInline):
+    model = PriorityTarget
+    extra = 0
+
+
+class PokjaMemberInline(admin.TabularInline):
+    model = PokjaMember
+    extra = 0
+    autocomplete_fields = ["user"]
+    fk_name = "pokja"
+    fields = ["user", "added_by"]
+    readonly_fields = ["added_by"]
+
+
+@admin.register(Pokja)
+class PokjaAdmin(admin.ModelAdmin):
+    list_display = ["name", "area", "plan"]
+    list_filter = ["plan", "area"]
+    inlines = [ProgrammeItemInline, PriorityTargetInline, PokjaMemberInline]
+
+
+@admin.register(ProgrammeItem)
+class ProgrammeItemAdmin(admin.ModelAdmin):
+    list_display = ["pokja", "letter", "text"]
+    list_filter = ["pokja__plan", "pokja__area"]
+    search_fields = ["text"]
+
+
+@admin.register(PriorityTarget)
+class PriorityTargetAdmin(admin.ModelAdmin):
+    list_display = ["pokja", "letter", "text"]
+    list_filter = ["pokja__plan", "pokja__area"]
+
+
+@admin.register(PokjaMember)
+class PokjaMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "pokja", "added_by", "created_at"]
+    list_filter = ["pokja__plan", "pokja__area"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Quarter)
+class QuarterAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "focus", "due_date", "grace_days"]
+    list_filter = ["plan"]
+
+
+class MonitoredOutputInline(admin.TabularInline):
+    model = MonitoredOutput
+    extra = 0
+
+
+class EvidenceRequirementInline(admin.TabularInline):
+    model = EvidenceRequirement
+    extra = 0
+
+
+@admin.register(CommitmentCell)
+class CommitmentCellAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "pic", "pic_name"]
+    list_filter = ["quarter__plan", "quarter__number", "area"]
+    list_select_related = ["quarter", "area", "pic"]
+    autocomplete_fields = ["pic"]
+    inlines = [MonitoredOutputInline, EvidenceRequirementInline]
+
+
+@admin.register(MonitoredOutput)
+class MonitoredOutputAdmin(admin.ModelAdmin):
+    list_display = ["cell", "order", "text"]
+    list_select_related = ["cell__quarter", "cell__area"]
+    list_filter = ["cell__quarter__plan", "cell__area"]
+
+
+@admin.register(EvidenceRequirement)
+class EvidenceRequirementAdmin(admin.ModelAdmin):
+    list_display = ["cell", "order", "text"]
+    list_select_related = ["cell__quarter", "cell__area"]
+    list_filter = ["cell__quarter__plan", "cell__area"]
+    search_fields = ["text"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = ["pokja", "number", "name", "output", "months", "months_assumed"]
+    list_select_related = ["pokja__area", "pokja__plan"]
+    list_filter = ["pokja__plan", "pokja__area", "months_assumed"]

@@ -1,0 +1,271 @@
+"""Writes to the work plan: importing a plan document, editing activity months,
+managing pokja members and PIC assignment."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from zi_portal.accounts.models import User
+from zi_portal.accounts.permissions import Action, require
+
+from .choices import AREA_ORDER, AreaCode
+from .models import (
+    Activity,
+    ChangeArea,
+    CommitmentCell,
+    EvidenceRequirement,
+    MonitoredOutput,
+    Pokja,
+    PokjaMember,
+    PriorityTarget,
+    ProgrammeItem,
+    Quarter,
+    Unit,
+    WorkPlan,
+    quarter_last_day,
+)
+
+PLAN_FORMAT = "zi-portal-plan/1"
+
+
+class PlanImportError(ValueError):
+    """The plan file cannot be imported; the message says why, for the operator."""
+
+
+@transaction.atomic
+def change_areas_ensure() -> dict[str, ChangeArea]:
+    """The six canonical change areas exist (idempotent)."""
+    areas = {}
+    for order, code in enumerate(AreaCode, start=1):
+        area, _created = ChangeArea.objects.update_or_create(
+            code=code.value, defaults={"name": code.label, "order": order}
+        )
+        areas[code.value] = area
+    return areas
+
+
+def _save(obj):
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _check_structure(data: dict[str, Any]) -> None:
+    if data.get("format") != PLAN_FORMAT:
+        raise PlanImportError(
+            f"Unknown plan format {data.get('format')!r}; expected {PLAN_FORMAT}."
+        )
+    for key in ("unit", "plan", "quarters", "areas", "cells", "activities"):
+        if key not in data:
+            raise PlanImportError(f"The plan file has no {key!r} section.")
+    numbers = sorted(q["number"] for q in data["quarters"])
+    if numbers != [1, 2, 3, 4]:
+        raise PlanImportError(f"The plan must have quarters 1-4, found {numbers}.")
+    codes = [a["code"] for a in data["areas"]]
+    if sorted(codes) != sorted(AREA_ORDER):
+        raise PlanImportError(f"The plan must have the six areas {AREA_ORDER}, found {codes}.")
+    seen = set()
+    for cell in data["cells"]:
+        key = (cell["quarter"], cell["area"])
+        if key in seen:
+            raise PlanImportError(f"Cell {key} appears twice.")
+        if cell["area"] not in AREA_ORDER or cell["quarter"] not in (1, 2, 3, 4):
+            raise PlanImportError(f"Cell {key} names an unknown quarter or area.")
+        seen.add(key)
+
+
+@transaction.atomic
+def plan_import(*, data: dict[str, Any], replace: bool = False) -> tuple[WorkPlan, bool]:
+    """Create a unit's plan from a ``zi-portal-plan/1`` document (see fixtures/).
+
+    Returns ``(plan, created)``. An existing plan for the same unit and year is left
+    untouched unless ``replace`` is given, in which case it is deleted and rebuilt
+    (only for a plan that has no uploads yet: the database refuses otherwise).
+    Runs in one transaction: a bad file leaves nothing behind.
+    """
+    _check_structure(data)
+    areas = change_areas_ensure()
+    unit_data = data["unit"]
+    unit, _created = Unit.objects.get_or_create(
+        code=unit_data["code"],
+        defaults={
+            "name": unit_data["name"],
+            "short_name": unit_data.get("short_name", ""),
+            "parent_name": unit_data.get("parent_name", ""),
+        },
+    )
+    plan_data = data["plan"]
+    year = int(plan_data["year"])
+    existing = WorkPlan.objects.filter(unit=unit, year=year).first()
+    if existing is not None:
+        if not replace:
+            return existing, False
+        existing.delete()
+
+    plan = _save(
+        WorkPlan(
+            unit=unit,
+            year=year,
+            title=plan_data["title"],
+            signatory_name=plan_data.get("signatory_name", ""),
+            signatory_title=plan_data.get("signatory_title", ""),
+            signed_place=plan_data.get("signed_place", ""),
+            signed_on=date.fromisoformat(plan_data["signed_on"])
+            if plan_data.get("signed_on")
+            else None,
+            source=data.get("source", ""),
+            assumptions=data.get("assumptions", []),
+        )
+    )
+    quarters = {}
+    for q in data["quarters"]:
+        number = int(q["number"])
+        quarters[number] = _save(
+            Quarter(
+                plan=plan,
+                number=number,
+                focus=q["focus"],
+                due_date=date.fromisoformat(q["due_date"])
+                if q.get("due_date")
+                else quarter_last_day(year, number),
+                grace_days=q.get("grace_days", settings.ZI_DEFAULT_GRACE_DAYS),
+            )
+        )
+    pokjas = {}
+    for a in data["areas"]:
+        pokja = _save(Pokja(plan=plan, area=areas[a["code"]], name=a["pokja_name"]))
+        pokjas[a["code"]] = pokja
+        ProgrammeItem.objects.bulk_create(
+            [
+                ProgrammeItem(pokja=pokja, order=i, letter=item["letter"], text=item["text"])
+                for i, item in enumerate(a["programme_items"], start=1)
+            ]
+        )
+        PriorityTarget.objects.bulk_create(
+            [
+                PriorityTarget(pokja=pokja, order=i, letter=item["letter"], text=item["text"])
+                for i, item in enumerate(a["priority_targets"], start=1)
+            ]
+        )
+    users_by_name = {u.name: u for u in User.objects.filter(is_active=True).exclude(name="")}
+    for c in data["cells"]:
+        cell = _save(
+            CommitmentCell(
+                quarter=quarters[c["quarter"]],
+                area=areas[c["area"]],
+                pic_name=c.get("pic", ""),
+                pic=users_by_name.get(c.get("pic", "")),
+            )
+        )
+        MonitoredOutput.objects.bulk_create(
+            [
+                MonitoredOutput(
+                    cell=cell, order=i, text=o["text"], sub_points=o.get("sub_points", [])
+                )
+                for i, o in enumerate(c["outputs"], start=1)
+            ]
+        )
+        EvidenceRequirement.objects.bulk_create(
+            [
+                EvidenceRequirement(
+                    cell=cell, order=i, text=e["text"], sub_points=e.get("sub_points", [])
+                )
+                for i, e in enumerate(c["evidence_items"], start=1)
+            ]
+        )
+    for act in data["activities"]:
+        _save(
+            Activity(
+                pokja=pokjas[act["area"]],
+                number=int(act["number"]),
+                name=act["activity"],
+                output=act["output"],
+                months=sorted(act.get("months", [])),
+                months_assumed=bool(act.get("months_assumed", True)),
+            )
+        )
+    return plan, True
+
+
+def plan_import_file(*, path: str | Path, replace: bool = False) -> tuple[WorkPlan, bool]:
+    """Read a plan document from ``path`` and import it (see ``plan_import``)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PlanImportError(f"Cannot read plan file {path}: {exc}") from exc
+    try:
+        return plan_import(data=data, replace=replace)
+    except (KeyError, TypeError, ValidationError, IntegrityError) as exc:
+        raise PlanImportError(f"Plan file {path} is not valid: {exc!r}") from exc
+
+
+@transaction.atomic
+def cells_link_pics(*, plan: WorkPlan) -> int:
+    """Assign each unassigned cell to the active user whose name matches the PIC named
+    in the plan document. Returns how many cells were linked."""
+    linked = 0
+    users_by_name = {u.name: u for u in User.objects.filter(is_active=True).exclude(name="")}
+    for cell in CommitmentCell.objects.filter(quarter__plan=plan, pic__isnull=True):
+        user = users_by_name.get(cell.pic_name)
+        if user is not None:
+            cell.pic = user
+            cell.save(update_fields=["pic", "updated_at"])
+            linked += 1
+    return linked
+
+
+@transaction.atomic
+def activity_months_set(*, activity: Activity, months: list[int], user: User) -> Activity:
+    """The Ketua Tim fixes the months an activity is planned in."""
+    require(user, Action.MANAGE_PLAN)
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    activity.months = sorted(set(months))
+    activity.months_assumed = False
+    activity.full_clean()
+    activity.save(update_fields=["months", "months_assumed", "updated_at"])
+    return activity
+
+
+class MemberError(ValueError):
+    """A pokja membership change was refused; the message is for the user."""
+
+
+@transaction.atomic
+def pokja_member_add(*, pokja: Pokja, email: str, added_by: User) -> PokjaMember:
+    """Add the existing account ``email`` to ``pokja`` (Ketua Tim or the area's PIC)."""
+    require(added_by, Action.MANAGE_POKJA_MEMBERS, pokja)
+    email = (email or "").strip().lower()
+    member_user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if member_user is None:
+        raise MemberError(
+            _(
+                "Tidak ada akun aktif dengan e-mail %(email)s. Minta Ketua Tim ZI membuat "
+                "akunnya terlebih dahulu, lalu tambahkan kembali."
+            )
+            % {"email": email or "-"}
+        )
+    if PokjaMember.objects.filter(pokja=pokja, user=member_user).exists():
+        raise MemberError(
+            _("%(name)s sudah menjadi anggota pokja ini.") % {"name": member_user.name}
+        )
+    from zi_portal.accounts.roles import Role
+    from zi_portal.accounts.services import roles_ensure
+
+    groups = roles_ensure()
+    member_user.groups.add(groups[Role.MEMBER])
+    return _save(PokjaMember(pokja=pokja, user=member_user, added_by=added_by))
+
+
+@transaction.atomic
+def pokja_member_remove(*, member: PokjaMember, removed_by: User) -> None:
+    """Remove a membership; the account itself and its uploads stay."""
+    require(removed_by, Action.MANAGE_POKJA_MEMBERS, member.pokja)
+    member.delete()

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["name"]
+    list_display = ["name", "email", "position", "unit", "is_active", "is_staff"]
+    list_filter = ["groups", "is_active", "is_staff", "unit"]
+    search_fields = ["name", "email", "position"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Data pribadi"), {"fields": ("name", "position", "unit", "preferred_language")}),
+        (_("Peran dan hak akses"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Waktu penting"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {"classes": ("wide",), "fields": ("email", "name", "password1", "password2", "groups")},
+        ),
+    )
+    filter_horizontal = ["groups"]

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "zi_portal.accounts"
+    label = "accounts"
+    verbose_name = _("Pengguna dan peran")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .services import roles_ensure
+
+        def _ensure_roles(sender, **kwargs) -> None:
+            # Groups need the content types and permissions that migrate has just made.
+            if sender.label == "accounts":
+                roles_ensure()
+
+        post_migrate.connect(_ensure_roles, dispatch_uid="accounts.roles_ensure")

@@ -1,0 +1,74 @@
+"""The portal's roles. A role is a Django group; the group names are what the Ketua
+Tim sees in the admin. ``Role`` values are the stable codes used in code and tests."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    KETUA = "ketua", _("Ketua Tim ZI")
+    KEPALA = "kepala", _("Kepala Pusbang")
+    PIC = "pic", _("PIC")
+    MEMBER = "anggota", _("Anggota Pokja")
+    TPI = "tpi", _("Asesor TPI")
+
+
+# Group name (as stored in auth_group) for each role. Stored in Indonesian because the
+# groups are data that the Ketua Tim manages in the admin.
+GROUP_NAMES: dict[str, str] = {
+    Role.KETUA: "Ketua Tim ZI",
+    Role.KEPALA: "Kepala Pusbang",
+    Role.PIC: "PIC",
+    Role.MEMBER: "Anggota Pokja",
+    Role.TPI: "Asesor TPI",
+}
+ROLE_BY_GROUP = {name: role for role, name in GROUP_NAMES.items()}
+
+# Django model permissions that each role's group carries (for the admin). What a role
+# may do inside the portal is decided in ``permissions.py``; these only open the admin.
+GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
+    Role.KETUA: [
+        "workplan.add_unit",
+        "workplan.change_unit",
+        "workplan.view_unit",
+        "workplan.add_workplan",
+        "workplan.change_workplan",
+        "workplan.view_workplan",
+        "workplan.view_changearea",
+        "workplan.add_pokja",
+        "workplan.change_pokja",
+        "workplan.view_pokja",
+        "workplan.add_programmeitem",
+        "workplan.change_programmeitem",
+        "workplan.delete_programmeitem",
+        "workplan.view_programmeitem",
+        "workplan.add_prioritytarget",
+        "workplan.change_prioritytarget",
+        "workplan.delete_prioritytarget",
+        "workplan.view_prioritytarget",
+        "workplan.add_pokjamember",
+        "workplan.change_pokjamember",
+        "workplan.delete_pokjamember",
+        "workplan.view_pokjamember",
+        "workplan.add_quarter",
+        "workplan.change_quarter",
+        "workplan.view_quarter",
+        "workplan.add_commitmentcell",
+        "workplan.change_commitmentcell",
+        "workplan.view_commitmentcell",
+        "workplan.add_monitoredoutput",
+        "workplan.change_monitoredoutput",
+        "workplan.delete_monitoredoutput",
+        "workplan.view_monitoredoutput",
+        "workplan.add_evidencerequirement",
+        "workplan.change_evidencerequirement",
+        "workplan.view_evidencerequirement",
+        "workplan.add_activity",
+        "workplan.change_activity",
+        "workplan.view_activity",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_user",
+        "auth.view_group",
+    ],
+}

@@ -1,0 +1,60 @@
+"""Writes about users and roles."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from .models import User
+from .roles import GROUP_MODEL_PERMISSIONS, GROUP_NAMES
+
+
+@transaction.atomic
+def roles_ensure() -> dict[str, Group]:
+    """Create the role groups and give them their admin permissions (idempotent)."""
+    groups: dict[str, Group] = {}
+    for role, name in GROUP_NAMES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = GROUP_MODEL_PERMISSIONS.get(role, [])
+        perms = []
+        for dotted in wanted:
+            app_label, codename = dotted.split(".", 1)
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is not None:
+                perms.append(perm)
+        group.permissions.set(perms)
+        groups[role] = group
+    return groups
+
+
+@transaction.atomic
+def user_ensure(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str | None = None,
+    position: str = "",
+    unit=None,
+    is_staff: bool = False,
+) -> tuple[User, bool]:
+    """Create the user with ``email`` if absent and give them ``role``.
+
+    An existing account keeps its password (a demo re-run never resets what a person
+    changed); name, position and role are brought back to the given values.
+    """
+    groups = roles_ensure()
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User(email=email)
+        user.set_password(password) if password else user.set_unusable_password()
+    user.name = name
+    user.position = position
+    user.unit = unit
+    user.is_staff = user.is_staff or is_staff
+    user.full_clean(exclude=["password"])
+    user.save()
+    user.groups.add(groups[role])
+    return user, created

@@ -1,0 +1,20 @@
+"""What every page's frame needs: the portal's name and the signed-in user's roles."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from zi_portal.accounts.permissions import Action, can, user_roles
+from zi_portal.accounts.roles import Role
+
+
+def portal(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"portal_name": settings.ZI_PORTAL_NAME}
+    roles = user_roles(user)
+    return {
+        "portal_name": settings.ZI_PORTAL_NAME,
+        "role_labels": [Role(r).label for r in Role if r in roles],
+        "nav_may_status": can(user, Action.VIEW_SYSTEM_STATUS),
+        "nav_may_admin": user.is_staff,
+    }

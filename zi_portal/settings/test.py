@@ -1,0 +1,32 @@
+"""pytest: the same settings as a laptop or CI, with fast hashing and temp media.
+
+DATABASE_URL and CELERY_BROKER_URL still come from the environment, so CI runs the
+suite on PostgreSQL and Redis while a laptop uses SQLite and the filesystem broker.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-5d2f0c7e9a1b3c4d6e8f"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="zi-media-"))
+if not AWS_STORAGE_BUCKET_NAME:  # noqa: F405
+    STORAGES["default"] = {  # noqa: F405
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
+    }
+ACCOUNT_RATE_LIMITS = False
+# SQLite tests use a file, not memory, so that a Celery worker or gunicorn started as
+# a subprocess by a test sees the same database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # One file per test run, so that two runs side by side do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="zi-static-"))
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from workplan import views as workplan_views
+from zi_portal.core import views as core_views
+
+admin.site.site_header = "ZI Portal"
+admin.site.site_title = "ZI Portal"
+admin.site.index_title = "Administrasi"
+
+urlpatterns = [
+    path("", workplan_views.home, name="home"),
+    path("rencana/", include("workplan.urls")),
+    path("status/", core_views.system_status, name="system_status"),
+    path("akun/", include("allauth.urls")),
+    path("i18n/setlang/", core_views.language_set, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "zi_portal.core.views.permission_denied"
+handler404 = "zi_portal.core.views.page_not_found"
