@@ -17,11 +17,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Installs the pinned lock file; uv is used when present (faster), pip otherwise.
-$(VENV)/.installed: requirements.lock | $(BIN)/python
+$(VENV)/.installed: requirements-dev.lock | $(BIN)/python
 	@if command -v uv >/dev/null 2>&1; then \
-		uv pip install --python $(BIN)/python -r requirements.lock; \
+		uv pip install --python $(BIN)/python -r requirements-dev.lock; \
 	else \
-		$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.lock; \
+		$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.lock; \
 	fi
 	@touch $@
 

@@ -110,6 +110,11 @@ def _base_env(tmp: Path, **extra: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "zi_portal.settings.production",
         "ZI_VAR_DIR": str(tmp / "var"),
         "MEDIA_ROOT": str(tmp / "media"),
+        # Production settings require these; the values are only parsed here.
+        "DATABASE_URL": f"sqlite:///{tmp / 'prod.sqlite3'}",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
+        "EMAIL_URL": "smtp://127.0.0.1:1025",
+        "ZI_SITE_URL": "http://127.0.0.1:8000",
     }
     env.update(extra)
     return env
@@ -541,3 +546,18 @@ def test_celery_app_loads_with_the_compose_broker(tmp_path):
     assert "transport:redis" in result.stdout
     assert "zi_portal.settings.production" in result.stdout
     assert SECRET_KEY not in result.stdout  # celery masks secrets in its report
+
+
+@pytest.mark.parametrize("name", ["DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "ZI_SITE_URL"])
+def test_production_requires_the_real_services(tmp_path, name):
+    env = _prod_env(tmp_path)
+    del env[name]
+    result = _django_setup(env)
+    assert result.returncode != 0
+    assert f"{name} must be set for production settings" in result.stderr
+
+
+def test_production_refuses_the_filesystem_broker(tmp_path):
+    result = _django_setup(_prod_env(tmp_path, CELERY_BROKER_URL="filesystem://"))
+    assert result.returncode != 0
+    assert "must name a shared broker" in result.stderr
