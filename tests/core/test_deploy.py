@@ -58,8 +58,14 @@ EXPECTED_APP_ENV = {
 }
 # Variables of the developer's shell that would change what the compose file resolves to.
 COMPOSE_INPUTS = (
-    "DJANGO_SECRET_KEY", "MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD", "SEED_DEMO",
-    "DEMO_PASSWORD", "ZI_SITE_URL", "COMPOSE_FILE", "COMPOSE_PROJECT_NAME",
+    "DJANGO_SECRET_KEY",
+    "MINIO_ROOT_USER",
+    "MINIO_ROOT_PASSWORD",
+    "SEED_DEMO",
+    "DEMO_PASSWORD",
+    "ZI_SITE_URL",
+    "COMPOSE_FILE",
+    "COMPOSE_PROJECT_NAME",
 )
 
 
@@ -96,7 +102,11 @@ def _compose(*args: str, secret_key: str | None = SECRET_KEY) -> subprocess.Comp
         env["DJANGO_SECRET_KEY"] = secret_key
     return subprocess.run(
         ["docker-compose", "-f", str(COMPOSE_FILE), *args],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -135,8 +145,12 @@ def _prod_env(tmp: Path, **extra: str) -> dict[str, str]:
 def _django_setup(env: dict[str, str], code: str = "") -> subprocess.CompletedProcess:
     script = "import django; django.setup()\n" + code
     return subprocess.run(
-        [sys.executable, "-c", script], cwd=BASE_DIR, env=env,
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", script],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -213,7 +227,15 @@ def test_compose_refuses_to_start_without_secret_key():
 def test_compose_services_and_commands(compose):
     services = compose["services"]
     assert set(services) >= {
-        "db", "redis", "minio", "minio-init", "mailpit", "migrate", "web", "worker", "beat",
+        "db",
+        "redis",
+        "minio",
+        "minio-init",
+        "mailpit",
+        "migrate",
+        "web",
+        "worker",
+        "beat",
     }
     for name, command in EXPECTED_COMMANDS.items():
         assert _words(services[name]["command"]) == shlex.split(command), name
@@ -232,12 +254,16 @@ def test_compose_services_and_commands(compose):
     assert services["minio-init"]["image"].startswith("minio/mc")
     assert _as_dict(services["minio-init"]["environment"])["MINIO_BUCKET"] == "zi-portal"
     assert services["mailpit"]["image"].startswith("axllent/mailpit")
-    published = {str(p.get("target", p)) if isinstance(p, dict) else str(p).split(":")[-1]
-                 for p in services["mailpit"].get("ports", [])}
+    published = {
+        str(p.get("target", p)) if isinstance(p, dict) else str(p).split(":")[-1]
+        for p in services["mailpit"].get("ports", [])
+    }
     assert "8025" in published
     assert "1025" in [str(p) for p in services["mailpit"].get("expose", [])]
-    web_ports = [str(p.get("published", p)) if isinstance(p, dict) else str(p)
-                 for p in services["web"]["ports"]]
+    web_ports = [
+        str(p.get("published", p)) if isinstance(p, dict) else str(p)
+        for p in services["web"]["ports"]
+    ]
     assert any(p.startswith("8000") for p in web_ports), web_ports
 
 
@@ -281,8 +307,9 @@ def test_minio_init_script_creates_a_private_bucket():
     script = (BASE_DIR / "docker" / "minio-init.sh").read_text()
     assert 'mc mb --ignore-existing "local/$MINIO_BUCKET"' in script
     assert 'mc anonymous set none "local/$MINIO_BUCKET"' in script
-    result = subprocess.run(["sh", "-n", str(BASE_DIR / "docker" / "minio-init.sh")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["sh", "-n", str(BASE_DIR / "docker" / "minio-init.sh")], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -304,8 +331,13 @@ def test_dockerfile_shape():
     instructions = _dockerfile_instructions()
     assert instructions[0] == ("FROM", "python:3.11-slim-bookworm")
     runs = " ".join(rest for kw, rest in instructions if kw == "RUN")
-    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz0b", "libfontconfig1",
-                    "fonts-dejavu-core"):
+    for package in (
+        "libpango-1.0-0",
+        "libpangoft2-1.0-0",
+        "libharfbuzz0b",
+        "libfontconfig1",
+        "fonts-dejavu-core",
+    ):
         assert package in runs, package
     assert "--no-install-recommends" in runs
     assert "pip install -r /tmp/requirements.lock" in runs
@@ -322,11 +354,24 @@ def test_dockerfile_shape():
 
 
 def test_dockerignore_keeps_local_state_out_and_the_app_in():
-    patterns = {line.strip().lstrip("/") for line in DOCKERIGNORE.read_text().splitlines()
-                if line.strip() and not line.startswith("#")}
+    patterns = {
+        line.strip().lstrip("/")
+        for line in DOCKERIGNORE.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     assert {".venv", "var", ".git", ".env", ".pytest_cache", ".ruff_cache"} <= patterns
-    needed = {"manage.py", "requirements.lock", "zi_portal", "workplan", "evidence", "monev",
-              "templates", "static", "locale", "fixtures"}
+    needed = {
+        "manage.py",
+        "requirements.lock",
+        "zi_portal",
+        "workplan",
+        "evidence",
+        "monev",
+        "templates",
+        "static",
+        "locale",
+        "fixtures",
+    }
     assert not needed & patterns
 
 
@@ -375,7 +420,9 @@ def test_production_settings_start_with_a_key_and_debug_off(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "False", "['127.0.0.1']", "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "False",
+        "['127.0.0.1']",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
     ]
 
 
@@ -404,16 +451,28 @@ def test_migrate_job_runs_and_seeds_only_when_asked(tmp_path):
     db_file = tmp_path / "fresh.sqlite3"
     base = _prod_env(tmp_path, DATABASE_URL=f"sqlite:///{db_file}", DEMO_PASSWORD="zi-demo-2026")
 
-    only_migrate = subprocess.run(argv, cwd=BASE_DIR, env={**base, "SEED_DEMO": "0"},
-                                  capture_output=True, text=True, timeout=300)
+    only_migrate = subprocess.run(
+        argv,
+        cwd=BASE_DIR,
+        env={**base, "SEED_DEMO": "0"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert only_migrate.returncode == 0, only_migrate.stderr
     assert "Applying accounts.0001_initial" in only_migrate.stdout
     assert "Demo accounts" not in only_migrate.stdout
     with sqlite3.connect(db_file) as db:
         assert db.execute("select count(*) from accounts_user").fetchone()[0] == 0
 
-    seeded = subprocess.run(argv, cwd=BASE_DIR, env={**base, "SEED_DEMO": "1"},
-                            capture_output=True, text=True, timeout=300)
+    seeded = subprocess.run(
+        argv,
+        cwd=BASE_DIR,
+        env={**base, "SEED_DEMO": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert seeded.returncode == 0, seeded.stderr
     assert "Demo accounts: 9 created" in seeded.stdout
     with sqlite3.connect(db_file) as db:
@@ -430,8 +489,11 @@ def static_root(tmp_path_factory) -> Path:
     root = tmp / "staticfiles"
     result = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput"],
-        cwd=BASE_DIR, env=_prod_env(tmp, STATIC_ROOT=str(root)),
-        capture_output=True, text=True, timeout=300,
+        cwd=BASE_DIR,
+        env=_prod_env(tmp, STATIC_ROOT=str(root)),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     assert (root / "staticfiles.json").exists()
@@ -448,9 +510,20 @@ def gunicorn_url(static_root, tmp_path):
     log_path = tmp_path / "gunicorn.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [str(gunicorn), "zi_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", "1", "--timeout", "120"],
-            cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                str(gunicorn),
+                "zi_portal.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "120",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -463,8 +536,10 @@ def gunicorn_url(static_root, tmp_path):
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    pytest.fail(f"gunicorn did not answer in {GUNICORN_START_SECONDS} s:\n"
-                                f"{log_path.read_text()}")
+                    pytest.fail(
+                        f"gunicorn did not answer in {GUNICORN_START_SECONDS} s:\n"
+                        f"{log_path.read_text()}"
+                    )
                 time.sleep(0.2)
         yield url
     finally:
@@ -490,7 +565,7 @@ def test_gunicorn_serves_pages_and_static_files(gunicorn_url, static_root):
     status, _headers, css = _fetch(client, f"{gunicorn_url}/static/css/zi.css")
     assert status == 200 and css.strip()
     # The page links the hashed, immutable name from the manifest, and whitenoise serves it.
-    hashed = re.search(r'/static/(css/zi\.[0-9a-f]{12}\.css)', body)
+    hashed = re.search(r"/static/(css/zi\.[0-9a-f]{12}\.css)", body)
     assert hashed, "login page does not link the manifest name of css/zi.css"
     status, headers, hashed_css = _fetch(client, f"{gunicorn_url}/static/{hashed.group(1)}")
     assert status == 200 and hashed_css == css
@@ -507,8 +582,9 @@ def test_gunicorn_login_works_over_plain_http(gunicorn_url):
     from zi_portal.accounts.services import user_ensure
 
     password = "deploy-test-pw-7c1e"
-    user, _created = user_ensure(email="ketua.deploy@example.org", name="Ketua (deploy test)",
-                                 role=Role.KETUA)
+    user, _created = user_ensure(
+        email="ketua.deploy@example.org", name="Ketua (deploy test)", role=Role.KETUA
+    )
     hasher = PBKDF2PasswordHasher()  # the production hasher; the test settings use MD5
     user.password = hasher.encode(password, hasher.salt(), iterations=1000)
     user.save(update_fields=["password"])
@@ -519,9 +595,15 @@ def test_gunicorn_login_works_over_plain_http(gunicorn_url):
     assert status == 200
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
     assert token, "no CSRF token in the login form"
-    status, headers, body = _fetch(client, f"{gunicorn_url}/akun/login/", {
-        "csrfmiddlewaretoken": token.group(1), "login": user.email, "password": password,
-    })
+    status, headers, body = _fetch(
+        client,
+        f"{gunicorn_url}/akun/login/",
+        {
+            "csrfmiddlewaretoken": token.group(1),
+            "login": user.email,
+            "password": password,
+        },
+    )
     assert status == 302, body[:2000]
     assert urllib.parse.urlsplit(headers["Location"]).path == "/"
     assert {c.name for c in jar} >= {"csrftoken", "sessionid"}
@@ -539,8 +621,11 @@ def test_celery_app_loads_with_the_compose_broker(tmp_path):
     require_service(celery.exists(), "celery in the virtualenv")
     result = subprocess.run(
         [str(celery), "-A", "zi_portal", "report"],
-        cwd=BASE_DIR, env=_prod_env(tmp_path, CELERY_BROKER_URL="redis://redis:6379/0"),
-        capture_output=True, text=True, timeout=120,
+        cwd=BASE_DIR,
+        env=_prod_env(tmp_path, CELERY_BROKER_URL="redis://redis:6379/0"),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "transport:redis" in result.stdout

@@ -18,7 +18,7 @@ def po_entries(path: Path) -> dict[str, str]:
         if "#, fuzzy" in block and 'msgid ""\nmsgstr ""' not in block:
             raise AssertionError(f"fuzzy entry in {path}: {block[:200]}")
 
-        def field(name: str) -> str | None:
+        def field(name: str, block: str = block) -> str | None:
             m = re.search(rf'^{name} ((?:".*"\n?)+)', block, re.M)
             if not m:
                 return None
