@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 ZI_HOST ?= 127.0.0.1
 ZI_PORT ?= 8000
 export ZI_HOST ZI_PORT
+# uv when it is on the PATH (fast); `make UV= run` forces plain pip.
+UV ?= $(shell command -v uv 2>/dev/null)
 
 .PHONY: install setup run web worker beat test lint pytest messages clean help
 
@@ -18,8 +20,8 @@ $(BIN)/python:
 
 # Installs the pinned lock file; uv is used when present (faster), pip otherwise.
 $(VENV)/.installed: requirements-dev.lock | $(BIN)/python
-	@if command -v uv >/dev/null 2>&1; then \
-		uv pip install --python $(BIN)/python -r requirements-dev.lock; \
+	@if [ -n "$(UV)" ]; then \
+		$(UV) pip install --python $(BIN)/python -r requirements-dev.lock; \
 	else \
 		$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.lock; \
 	fi

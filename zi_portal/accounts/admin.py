@@ -24,3 +24,10 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
     filter_horizontal = ["groups"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The Ketua Tim manages accounts and roles but cannot mint superusers.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "last_login", "date_joined"]
+        return readonly
