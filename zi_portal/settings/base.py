@@ -9,7 +9,6 @@ broker. ``production.py`` removes the defaults that must never reach a server.
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("ZI_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -113,7 +112,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Language, time zone, formats ---------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="id")
-LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]  # each in its own language
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Jakarta")
 USE_I18N = True
