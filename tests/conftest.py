@@ -46,6 +46,22 @@ def require_chromium() -> str:
     return path or ""
 
 
+@pytest.fixture(autouse=True)
+def media_storage(settings, tmp_path_factory):
+    """Every test gets its own empty media folder (unless it configures S3 itself)."""
+    if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+        location = tmp_path_factory.mktemp("media")
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(location)},
+            },
+        }
+        settings.MEDIA_ROOT = location
+    return settings.STORAGES["default"]
+
+
 @pytest.fixture
 def plan(db):
     """The 2026 plan loaded from fixtures/, without accounts."""

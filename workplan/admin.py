@@ -116,6 +116,28 @@ class CommitmentCellAdmin(admin.ModelAdmin):
     autocomplete_fields = ["pic"]
     inlines = [MonitoredOutputInline, EvidenceRequirementInline]
 
+    def save_model(self, request, obj, form, change):
+        """Record a change of PIC in the audit trail."""
+        before = CommitmentCell.objects.filter(pk=obj.pk).values_list("pic_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if change and before != obj.pic_id:
+            from evidence.audit import audit_record, client_ip
+            from evidence.choices import AuditAction
+            from zi_portal.accounts.models import User
+
+            old = User.objects.filter(pk=before).first()
+            audit_record(
+                actor=request.user,
+                ip=client_ip(request),
+                action=AuditAction.PIC_ASSIGN,
+                obj=obj,
+                area=obj.area,
+                subject_user=obj.pic,
+                summary=f"{obj}: {old.name if old else '-'} → {obj.pic.name if obj.pic else '-'}",
+                before={"pic": old.email if old else None},
+                after={"pic": obj.pic.email if obj.pic else None},
+            )
+
 
 @admin.register(MonitoredOutput)
 class MonitoredOutputAdmin(admin.ModelAdmin):

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from zi_portal.accounts.permissions import Action, can, cells_in_upload_scope
+from zi_portal.accounts.permissions import Action, can, cells_in_scope, cells_in_upload_scope
 
 from .models import (
     Activity,
@@ -71,10 +71,30 @@ def commitment_matrix(*, plan: WorkPlan, user: Any) -> list[MatrixQuarter]:
     rows: dict[int, MatrixQuarter] = {
         q.pk: MatrixQuarter(q) for q in Quarter.objects.filter(plan=plan).order_by("number")
     }
-    for cell in cells_for_plan(plan):
+    cells = list(cells_for_plan(plan))
+    attach_evidence_status(plan=plan, cells=cells, user=user)
+    for cell in cells:
         cell.is_mine = cell.pk in mine
         rows[cell.quarter_id].cells.append(cell)
     return list(rows.values())
+
+
+def attach_evidence_status(*, plan: WorkPlan, cells: list[CommitmentCell], user: Any) -> None:
+    """Give each cell ``items`` (its requirements with their evidence status),
+    ``progress`` and ``may_view`` (the user may open its evidence). Three queries."""
+    from evidence.selectors import plan_item_statuses, progress_by_cell
+
+    statuses = plan_item_statuses(plan)
+    progress = progress_by_cell(statuses.values())
+    visible = set(
+        cells_in_scope(
+            user, CommitmentCell.objects.filter(quarter__plan=plan), Action.VIEW_EVIDENCE
+        ).values_list("pk", flat=True)
+    )
+    for cell in cells:
+        cell.items = [statuses[r.pk] for r in cell.requirements.all()]
+        cell.progress = progress.get(cell.pk)
+        cell.may_view = cell.pk in visible
 
 
 @dataclass
@@ -163,6 +183,7 @@ def pokja_detail(*, pokja: Pokja, user: Any) -> dict[str, Any]:
     )
     for cell in cells:
         cell.is_mine = cell.pk in mine
+    attach_evidence_status(plan=pokja.plan, cells=cells, user=user)
     activities = list(pokja.activities.order_by("number"))
     for act in activities:
         planned = set(act.months)

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from evidence.audit import audit_record
+from evidence.choices import AuditAction
 from zi_portal.accounts.models import User
 from zi_portal.accounts.permissions import Action, require
 
@@ -223,14 +225,29 @@ def cells_link_pics(*, plan: WorkPlan) -> int:
 
 
 @transaction.atomic
-def activity_months_set(*, activity: Activity, months: list[int], user: User) -> Activity:
+def activity_months_set(
+    *, activity: Activity, months: list[int], user: User, ip: str | None = None
+) -> Activity:
     """The Ketua Tim fixes the months an activity is planned in."""
     require(user, Action.MANAGE_PLAN)
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    activity = (
+        Activity.objects.select_for_update().select_related("pokja__area").get(pk=activity.pk)
+    )
+    before = {"months": activity.months, "assumed": activity.months_assumed}
     activity.months = sorted(set(months))
     activity.months_assumed = False
     activity.full_clean()
     activity.save(update_fields=["months", "months_assumed", "updated_at"])
+    audit_record(
+        actor=user,
+        ip=ip,
+        action=AuditAction.ACTIVITY_MONTHS,
+        obj=activity,
+        area=activity.pokja.area,
+        summary=f"{activity.pokja.area.code} {activity.number}. {activity.name}"[:500],
+        before=before,
+        after={"months": activity.months, "assumed": False},
+    )
     return activity
 
 
@@ -239,7 +256,9 @@ class MemberError(ValueError):
 
 
 @transaction.atomic
-def pokja_member_add(*, pokja: Pokja, email: str, added_by: User) -> PokjaMember:
+def pokja_member_add(
+    *, pokja: Pokja, email: str, added_by: User, ip: str | None = None
+) -> PokjaMember:
     """Add the existing account ``email`` to ``pokja`` (Ketua Tim or the area's PIC)."""
     require(added_by, Action.MANAGE_POKJA_MEMBERS, pokja)
     email = (email or "").strip().lower()
@@ -261,11 +280,32 @@ def pokja_member_add(*, pokja: Pokja, email: str, added_by: User) -> PokjaMember
 
     groups = roles_ensure()
     member_user.groups.add(groups[Role.MEMBER])
-    return _save(PokjaMember(pokja=pokja, user=member_user, added_by=added_by))
+    member = _save(PokjaMember(pokja=pokja, user=member_user, added_by=added_by))
+    audit_record(
+        actor=added_by,
+        ip=ip,
+        action=AuditAction.MEMBER_ADD,
+        obj=member,
+        area=pokja.area,
+        subject_user=member_user,
+        summary=f"{member_user.name} → {pokja.name}",
+        after={"pokja": pokja.name, "user": member_user.email},
+    )
+    return member
 
 
 @transaction.atomic
-def pokja_member_remove(*, member: PokjaMember, removed_by: User) -> None:
+def pokja_member_remove(*, member: PokjaMember, removed_by: User, ip: str | None = None) -> None:
     """Remove a membership; the account itself and its uploads stay."""
     require(removed_by, Action.MANAGE_POKJA_MEMBERS, member.pokja)
+    audit_record(
+        actor=removed_by,
+        ip=ip,
+        action=AuditAction.MEMBER_REMOVE,
+        obj=member,
+        area=member.pokja.area,
+        subject_user=member.user,
+        summary=f"{member.user.name} ← {member.pokja.name}",
+        before={"pokja": member.pokja.name, "user": member.user.email},
+    )
     member.delete()

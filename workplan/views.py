@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from evidence.audit import client_ip
 from zi_portal.accounts.permissions import Action, can, require
 
 from . import exports, selectors, services
@@ -106,7 +107,10 @@ def activity_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         form = ActivityMonthsForm(request.POST)
         if form.is_valid():
             services.activity_months_set(
-                activity=activity, months=form.cleaned_data["months"], user=request.user
+                activity=activity,
+                months=form.cleaned_data["months"],
+                user=request.user,
+                ip=client_ip(request),
             )
             messages.success(
                 request,
@@ -149,7 +153,10 @@ def pokja_member_add(request: HttpRequest, year: int, code: str) -> HttpResponse
     else:
         try:
             member = services.pokja_member_add(
-                pokja=pokja, email=form.cleaned_data["email"], added_by=request.user
+                pokja=pokja,
+                email=form.cleaned_data["email"],
+                added_by=request.user,
+                ip=client_ip(request),
             )
         except services.MemberError as exc:
             messages.error(request, str(exc))
@@ -169,6 +176,6 @@ def pokja_member_remove(request: HttpRequest, year: int, code: str, member_pk: i
     member = get_object_or_404(
         PokjaMember.objects.select_related("user", "pokja"), pokja=pokja, pk=member_pk
     )
-    services.pokja_member_remove(member=member, removed_by=request.user)
+    services.pokja_member_remove(member=member, removed_by=request.user, ip=client_ip(request))
     messages.success(request, _("%(name)s dikeluarkan dari pokja.") % {"name": member.user.name})
     return redirect(reverse("workplan:area", args=[plan.year, pokja.area.code]) + "#anggota")

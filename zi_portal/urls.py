@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from workplan import views as workplan_views
 from zi_portal.core import views as core_views
@@ -12,9 +14,17 @@ urlpatterns = [
     path("", workplan_views.home, name="home"),
     path("rencana/", include("workplan.urls")),
     path("status/", core_views.system_status, name="system_status"),
+    path("", include("evidence.urls")),
     path("akun/", include("allauth.urls")),
     path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("evidence.urls_api")),
+    path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
+    path(
+        "api/docs/",
+        login_not_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]
 
 handler403 = "zi_portal.core.views.permission_denied"

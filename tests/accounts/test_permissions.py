@@ -28,18 +28,24 @@ WHO = [
     "norole",
     "superuser",
 ]
+# fmt: off
 TABLE = {
-    A.VIEW_PLAN: [N, Y, Y, Y, Y, Y, Y, Y, N, Y],
-    A.EXPORT_PLAN: [N, Y, Y, Y, Y, Y, Y, Y, N, Y],
-    A.MANAGE_PLAN: [N, Y, N, N, N, N, N, N, N, Y],
-    A.MANAGE_USERS: [N, Y, N, N, N, N, N, N, N, Y],
-    A.MANAGE_POKJA_MEMBERS: [N, Y, N, N, Y, N, N, N, N, Y],
-    A.UPLOAD_EVIDENCE: [N, Y, N, N, Y, N, Y, N, N, Y],
-    A.REVIEW_EVIDENCE: [N, Y, N, Y, N, N, N, N, N, Y],
-    A.VIEW_DASHBOARD: [N, Y, Y, Y, N, N, N, N, N, Y],
-    A.DOWNLOAD_REPORTS: [N, Y, Y, Y, N, N, N, N, N, Y],
-    A.VIEW_SYSTEM_STATUS: [N, Y, N, N, N, N, N, N, N, Y],
+    #                        anon ketua kepala tpi pic other member m.other norole super
+    A.VIEW_PLAN:            [N,   Y,    Y,     Y,  Y,  Y,    Y,     Y,      N,     Y],
+    A.EXPORT_PLAN:          [N,   Y,    Y,     Y,  Y,  Y,    Y,     Y,      N,     Y],
+    A.MANAGE_PLAN:          [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
+    A.MANAGE_USERS:         [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
+    A.MANAGE_POKJA_MEMBERS: [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     Y],
+    A.UPLOAD_EVIDENCE:      [N,   Y,    N,     N,  Y,  N,    Y,     N,      N,     Y],
+    A.VIEW_EVIDENCE:        [N,   Y,    Y,     Y,  Y,  N,    Y,     N,      N,     Y],
+    A.WITHDRAW_EVIDENCE:    [N,   Y,    N,     N,  Y,  N,    Y,     N,      N,     Y],
+    A.REVIEW_EVIDENCE:      [N,   Y,    N,     Y,  N,  N,    N,     N,      N,     Y],
+    A.VIEW_AUDIT:           [N,   Y,    N,     Y,  N,  N,    N,     N,      N,     Y],
+    A.VIEW_DASHBOARD:       [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
+    A.DOWNLOAD_REPORTS:     [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
+    A.VIEW_SYSTEM_STATUS:   [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
 }
+# fmt: on
 
 
 @pytest.fixture
@@ -74,11 +80,12 @@ def test_table_covers_every_action():
 @pytest.mark.parametrize("action", list(TABLE), ids=str)
 def test_role_by_action(people, demo, action):
     plan = demo["plan"]
+    pw_cell = CommitmentCell.objects.get(quarter__plan=plan, quarter__number=2, area__code="PW")
     target = {
         A.MANAGE_POKJA_MEMBERS: Pokja.objects.get(plan=plan, area__code="PW"),
-        A.UPLOAD_EVIDENCE: CommitmentCell.objects.get(
-            quarter__plan=plan, quarter__number=2, area__code="PW"
-        ),
+        A.UPLOAD_EVIDENCE: pw_cell,
+        A.VIEW_EVIDENCE: pw_cell,
+        A.WITHDRAW_EVIDENCE: pw_cell,
     }.get(action)
     got = [can(people[who], action, target) for who in WHO]
     assert dict(zip(WHO, got, strict=True)) == dict(zip(WHO, TABLE[action], strict=True))

@@ -25,6 +25,27 @@ class UserAdmin(DjangoUserAdmin):
     )
     filter_horizontal = ["groups"]
 
+    def save_related(self, request, form, formsets, change):
+        """Record role (group) changes in the audit trail."""
+        user = form.instance
+        before = sorted(user.groups.values_list("name", flat=True)) if change else []
+        super().save_related(request, form, formsets, change)
+        after = sorted(user.groups.values_list("name", flat=True))
+        if before != after:
+            from evidence.audit import audit_record, client_ip
+            from evidence.choices import AuditAction
+
+            audit_record(
+                actor=request.user,
+                ip=client_ip(request),
+                action=AuditAction.ROLE_CHANGE,
+                obj=user,
+                subject_user=user,
+                summary=f"{user.name}: {', '.join(before) or '-'} → {', '.join(after) or '-'}",
+                before={"roles": before},
+                after={"roles": after},
+            )
+
     def get_readonly_fields(self, request, obj=None):
         # The Ketua Tim manages accounts and roles but cannot mint superusers.
         readonly = list(super().get_readonly_fields(request, obj))

@@ -33,7 +33,10 @@ class Action(StrEnum):
     MANAGE_USERS = "users.manage"
     MANAGE_POKJA_MEMBERS = "pokja.manage_members"  # object: Pokja
     UPLOAD_EVIDENCE = "evidence.upload"  # object: CommitmentCell
+    VIEW_EVIDENCE = "evidence.view"  # object: CommitmentCell
+    WITHDRAW_EVIDENCE = "evidence.withdraw"  # object: CommitmentCell
     REVIEW_EVIDENCE = "evidence.review"
+    VIEW_AUDIT = "audit.view"
     VIEW_DASHBOARD = "dashboard.view"
     DOWNLOAD_REPORTS = "reports.download"
     VIEW_SYSTEM_STATUS = "system.status"
@@ -48,7 +51,10 @@ ROLE_RULES: dict[Action, frozenset[str]] = {
     Action.MANAGE_USERS: frozenset({Role.KETUA}),
     Action.MANAGE_POKJA_MEMBERS: frozenset({Role.KETUA, Role.PIC}),
     Action.UPLOAD_EVIDENCE: frozenset({Role.KETUA, Role.PIC, Role.MEMBER}),
+    Action.VIEW_EVIDENCE: _EVERY_ROLE,
+    Action.WITHDRAW_EVIDENCE: frozenset({Role.KETUA, Role.PIC, Role.MEMBER}),
     Action.REVIEW_EVIDENCE: frozenset({Role.KETUA, Role.TPI}),
+    Action.VIEW_AUDIT: frozenset({Role.KETUA, Role.TPI}),
     Action.VIEW_DASHBOARD: frozenset({Role.KETUA, Role.KEPALA, Role.TPI}),
     Action.DOWNLOAD_REPORTS: frozenset({Role.KETUA, Role.KEPALA, Role.TPI}),
     Action.VIEW_SYSTEM_STATUS: frozenset({Role.KETUA}),
@@ -56,6 +62,11 @@ ROLE_RULES: dict[Action, frozenset[str]] = {
 
 # Roles whose permission for an action holds everywhere, without a scope check.
 UNSCOPED_ROLES = frozenset({Role.KETUA})
+# Leadership and assessors see every area's evidence; PICs and members only their own
+# (evidence may hold personnel records such as disciplinary decisions).
+UNSCOPED_FOR: dict[Action, frozenset[str]] = {
+    Action.VIEW_EVIDENCE: frozenset({Role.KETUA, Role.KEPALA, Role.TPI}),
+}
 
 
 def user_roles(user: Any) -> frozenset[str]:
@@ -105,6 +116,8 @@ def _may_manage_pokja(user: Any, pokja: Pokja) -> bool:
 
 _SCOPE_CHECKS: dict[Action, Callable[[Any, Any], bool]] = {
     Action.UPLOAD_EVIDENCE: _may_upload_to_cell,
+    Action.VIEW_EVIDENCE: _may_upload_to_cell,
+    Action.WITHDRAW_EVIDENCE: _may_upload_to_cell,
     Action.MANAGE_POKJA_MEMBERS: _may_manage_pokja,
 }
 
@@ -119,7 +132,7 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
     if not roles:
         return False
     scope = _SCOPE_CHECKS.get(action)
-    if scope is None or roles & UNSCOPED_ROLES:
+    if scope is None or roles & UNSCOPED_FOR.get(action, UNSCOPED_ROLES):
         return True
     if obj is None:
         # Asked without an object: "may this user do it somewhere?"
@@ -140,7 +153,15 @@ def denial_message(action: Action) -> str:
             "Anda hanya dapat mengunggah evidence untuk sel yang menjadi tanggung jawab Anda "
             "atau area pokja Anda."
         ),
+        Action.VIEW_EVIDENCE: _(
+            "Evidence ini milik area lain. PIC dan anggota pokja hanya dapat melihat evidence "
+            "area mereka sendiri."
+        ),
+        Action.WITHDRAW_EVIDENCE: _(
+            "Anda hanya dapat menarik versi evidence dari sel yang menjadi tanggung jawab Anda."
+        ),
         Action.REVIEW_EVIDENCE: _("Hanya Ketua Tim ZI dan Asesor TPI yang dapat mereviu evidence."),
+        Action.VIEW_AUDIT: _("Jejak audit hanya untuk Ketua Tim ZI dan Asesor TPI."),
         Action.VIEW_DASHBOARD: _("Dasbor hanya untuk Ketua Tim ZI, Kepala Pusbang dan Asesor TPI."),
         Action.DOWNLOAD_REPORTS: _(
             "Laporan monev hanya untuk Ketua Tim ZI, Kepala Pusbang dan Asesor TPI."
@@ -156,11 +177,12 @@ def require(user: Any, action: Action, obj: Any = None) -> None:
         raise PermissionDenied(denial_message(action))
 
 
-def cells_in_upload_scope(user: Any, cells: QuerySet) -> QuerySet:
-    """Limit a CommitmentCell queryset to the cells ``user`` may upload to."""
-    if not can(user, Action.UPLOAD_EVIDENCE):
+def cells_in_scope(user: Any, cells: QuerySet, action: Action = Action.UPLOAD_EVIDENCE) -> QuerySet:
+    """Limit a CommitmentCell queryset to the cells ``user`` may perform ``action`` on
+    (upload to, by default; or view/withdraw evidence of)."""
+    if not can(user, action):
         return cells.none()
-    if user.is_superuser or user_roles(user) & UNSCOPED_ROLES:
+    if user.is_superuser or user_roles(user) & UNSCOPED_FOR.get(action, UNSCOPED_ROLES):
         return cells
     from workplan.models import PokjaMember
 
@@ -168,6 +190,11 @@ def cells_in_upload_scope(user: Any, cells: QuerySet) -> QuerySet:
         user=user, pokja__plan_id=OuterRef("quarter__plan_id"), pokja__area_id=OuterRef("area_id")
     )
     return cells.filter(Q(pic=user) | Q(Exists(member)))
+
+
+def cells_in_upload_scope(user: Any, cells: QuerySet) -> QuerySet:
+    """Limit a CommitmentCell queryset to the cells ``user`` may upload to."""
+    return cells_in_scope(user, cells, Action.UPLOAD_EVIDENCE)
 
 
 def is_pic_or_member(user: Any, *, plan_id: int, area_id: int) -> bool:

@@ -16,5 +16,8 @@ def portal(request: HttpRequest) -> dict:
         "portal_name": settings.ZI_PORTAL_NAME,
         "role_labels": [Role(r).label for r in Role if r in roles],
         "nav_may_status": can(user, Action.VIEW_SYSTEM_STATUS),
+        "nav_may_upload": can(user, Action.UPLOAD_EVIDENCE),
+        "nav_may_review": can(user, Action.REVIEW_EVIDENCE),
+        "nav_may_audit": can(user, Action.VIEW_AUDIT),
         "nav_may_admin": user.is_staff,
     }

@@ -35,6 +35,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "storages",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "zi_portal.core",
     "zi_portal.accounts",
     "workplan",
@@ -203,6 +207,38 @@ CELERY_BEAT_SCHEDULE = {
 # --- ZI programme defaults ------------------------------------------------------------
 # Days after a quarter's due date before its items count as overdue.
 ZI_DEFAULT_GRACE_DAYS = env.int("ZI_DEFAULT_GRACE_DAYS", default=7)
+# Largest evidence file accepted, in bytes (default 50 MB).
+ZI_EVIDENCE_MAX_BYTES = env.int("ZI_EVIDENCE_MAX_BYTES", default=50 * 1024 * 1024)
+# Uploads always stream to a temporary file on disk and stop at the limit above.
+FILE_UPLOAD_HANDLERS = ["evidence.uploads.LimitedTemporaryFileUploadHandler"]
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None
+# Address of the client: REMOTE_ADDR, or the first X-Forwarded-For hop behind a proxy.
+ZI_TRUST_X_FORWARDED_FOR = env.bool("ZI_TRUST_X_FORWARDED_FOR", default=False)
+
+# --- API (Django REST Framework, OpenAPI via drf-spectacular, assets served locally) --
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous call then gets 401 with "WWW-Authenticate: Token".
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "zi_portal.core.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("ZI_TOKEN_RATE", default="10/min")},
+    "DEFAULT_PAGINATION_CLASS": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ZI Portal API",
+    "DESCRIPTION": "Evidence of the Zona Integritas work plan: requirements, versions, reviews.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 ZI_PORTAL_NAME = env.str("ZI_PORTAL_NAME", default="ZI Portal")
 ZI_SITE_URL = env.str("ZI_SITE_URL", default="http://127.0.0.1:8000")
 

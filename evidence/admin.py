@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from .models import AuditEvent, EvidenceVersion, Review
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Evidence is changed only through the portal's services: the admin shows it."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReviewInline(admin.TabularInline):
+    model = Review
+    extra = 0
+    can_delete = False
+    readonly_fields = ["reviewer", "decision", "comment", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(EvidenceVersion)
+class EvidenceVersionAdmin(ReadOnlyAdmin):
+    list_display = [
+        "requirement",
+        "number",
+        "kind",
+        "original_name",
+        "size",
+        "review_state",
+        "uploaded_by",
+        "uploaded_at",
+        "withdrawn_at",
+    ]
+    list_filter = [
+        "kind",
+        "review_state",
+        "requirement__cell__area",
+        "requirement__cell__quarter__number",
+    ]
+    list_select_related = ["requirement", "uploaded_by"]
+    search_fields = ["original_name", "url", "sha256", "note"]
+    inlines = [ReviewInline]
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ["version", "decision", "reviewer", "created_at"]
+    list_filter = ["decision"]
+    list_select_related = ["version__requirement", "reviewer"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "action", "summary", "ip_address"]
+    list_filter = ["action", "area"]
+    list_select_related = ["actor"]
+    search_fields = ["summary", "object_id"]

@@ -1,0 +1,186 @@
+"""Evidence API (Django REST Framework). Same rules as the pages: the access helpers
+and services decide; these views only translate HTTP to calls and back."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from workplan.models import CommitmentCell, EvidenceRequirement
+from workplan.permissions import access_plan
+from zi_portal.accounts.permissions import Action, cells_in_scope
+from zi_portal.core.api import error_response
+
+from . import selectors, services
+from .audit import client_ip
+from .downloads import version_file_response
+from .permissions import access_requirement, access_version
+from .serializers import (
+    EvidenceInputSerializer,
+    RequirementDetailSerializer,
+    RequirementSerializer,
+    ReviewInputSerializer,
+    ReviewSerializer,
+    TokenInputSerializer,
+    VersionSerializer,
+    WithdrawInputSerializer,
+)
+from .uploads import oversize_files
+from .validation import EvidenceRefused, too_large
+
+
+class TokenView(APIView):
+    """Exchange e-mail and password for an API token (rate-limited)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(request=TokenInputSerializer, responses={200: dict})
+    def post(self, request):
+        data = TokenInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request,
+            email=data.validated_data["email"].lower(),
+            password=data.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            return error_response(
+                "invalid_credentials",
+                _("E-mail atau kata sandi salah."),
+                status.HTTP_400_BAD_REQUEST,
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class RequirementListView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("area", str, description="MP, TL, SDM, AK, PW or PP"),
+            OpenApiParameter("quarter", int, description="1-4"),
+            OpenApiParameter("status", str, description="missing, pending, revise, approved"),
+        ],
+        responses=RequirementSerializer(many=True),
+    )
+    def get(self, request, year: int):
+        plan = access_plan(request.user, year)
+        visible_cells = cells_in_scope(
+            request.user, CommitmentCell.objects.filter(quarter__plan=plan), Action.VIEW_EVIDENCE
+        )
+        requirements = selectors.requirements_for_plan(plan).filter(cell__in=visible_cells)
+        area = request.query_params.get("area")
+        if area:
+            requirements = requirements.filter(cell__area__code=area.upper())
+        quarter = request.query_params.get("quarter")
+        if quarter:
+            if not quarter.isdigit() or not 1 <= int(quarter) <= 4:
+                return error_response(
+                    "invalid",
+                    _("Parameter quarter harus 1, 2, 3 atau 4."),
+                    status.HTTP_400_BAD_REQUEST,
+                )
+            requirements = requirements.filter(cell__quarter__number=int(quarter))
+        items = selectors.with_status(requirements)
+        wanted = request.query_params.get("status")
+        if wanted:
+            items = [i for i in items if i.status == wanted]
+        return Response(RequirementSerializer(items, many=True).data)
+
+
+class RequirementDetailView(APIView):
+    @extend_schema(responses=RequirementDetailSerializer)
+    def get(self, request, pk: int):
+        requirement = access_requirement(request.user, pk)
+        item = selectors.with_status(
+            EvidenceRequirement.objects.filter(pk=requirement.pk).select_related(
+                "cell__quarter", "cell__area", "cell__pic"
+            )
+        )[0]
+        item.history = selectors.item_history(requirement)
+        return Response(RequirementDetailSerializer(item).data)
+
+
+class EvidenceCreateView(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(request=EvidenceInputSerializer, responses={201: VersionSerializer})
+    def post(self, request, pk: int):
+        requirement = access_requirement(request.user, pk, Action.UPLOAD_EVIDENCE)
+        data = EvidenceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        too_big = oversize_files(request)
+        if too_big:
+            raise too_large(too_big[0], None)
+        values = data.validated_data
+        replaces = None
+        if values.get("replaces"):
+            replaces = access_version(request.user, values["replaces"], Action.UPLOAD_EVIDENCE)
+        common = {
+            "requirement": requirement,
+            "user": request.user,
+            "note": values["note"],
+            "evidence_date": values["evidence_date"],
+            "replaces": replaces,
+            "ip": client_ip(request),
+        }
+        if values.get("file") is not None:
+            version = services.evidence_upload_file(upload=values["file"], **common)
+        elif values.get("url"):
+            version = services.evidence_register_link(url=values["url"], **common)
+        else:
+            raise EvidenceRefused(
+                "missing_file",
+                _("Lampirkan berkas (field “file”) atau tautan http(s) (field “url”)."),
+            )
+        body = VersionSerializer(version).data
+        body["status"] = selectors.item_status_of(requirement)
+        body["version_status"] = version.review_state
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ReviewView(APIView):
+    @extend_schema(request=ReviewInputSerializer, responses={201: ReviewSerializer})
+    def post(self, request, pk: int):
+        version = access_version(request.user, pk, Action.REVIEW_EVIDENCE)
+        data = ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.evidence_review(
+            version=version,
+            user=request.user,
+            decision=data.validated_data["decision"],
+            comment=data.validated_data["comment"],
+            ip=client_ip(request),
+        )
+        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class WithdrawView(APIView):
+    @extend_schema(request=WithdrawInputSerializer, responses=VersionSerializer)
+    def post(self, request, pk: int):
+        version = access_version(request.user, pk, Action.WITHDRAW_EVIDENCE)
+        data = WithdrawInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = services.evidence_withdraw(
+            version=version,
+            user=request.user,
+            reason=data.validated_data["reason"],
+            ip=client_ip(request),
+        )
+        return Response(VersionSerializer(version).data)
+
+
+class FileView(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk: int):
+        return version_file_response(access_version(request.user, pk))

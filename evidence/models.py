@@ -1,0 +1,208 @@
+"""Evidence for the commitment matrix: immutable versions of files or links uploaded
+against a required item (``workplan.EvidenceRequirement``), their reviews, and the
+append-only audit trail of everything that changes who did what."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .choices import AuditAction, Decision, Kind, ReviewState
+
+
+class EvidenceVersion(models.Model):
+    """One upload (a file or a link) to a required item. Never changed or deleted
+    after it is made, except for the withdrawal and supersession markers and the
+    review state that its ``Review`` rows decide.
+
+    ``number`` counts the item's versions 1, 2, 3 … in upload order. A version is
+    *current* unless it was withdrawn or superseded by a replacement.
+    """
+
+    requirement = models.ForeignKey(
+        "workplan.EvidenceRequirement",
+        on_delete=models.PROTECT,
+        related_name="versions",
+        verbose_name=_("kewajiban evidence"),
+    )
+    number = models.PositiveIntegerField(_("versi"))
+    kind = models.CharField(_("jenis"), max_length=8, choices=Kind.choices)
+    file = models.FileField(_("berkas"), max_length=500, blank=True)
+    url = models.URLField(_("tautan"), max_length=2000, blank=True)
+    original_name = models.CharField(_("nama berkas asli"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("ukuran (bita)"), null=True, blank=True)
+    content_type = models.CharField(_("jenis isi"), max_length=120, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
+    note = models.TextField(_("catatan"), blank=True)
+    evidence_date = models.DateField(_("tanggal evidence"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="evidence_versions",
+        verbose_name=_("diunggah oleh"),
+    )
+    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True, db_index=True)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacements",
+        verbose_name=_("menggantikan versi"),
+    )
+    superseded_at = models.DateTimeField(_("digantikan"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("ditarik"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ditarik oleh"),
+    )
+    withdraw_reason = models.TextField(_("alasan penarikan"), blank=True)
+    review_state = models.CharField(
+        _("status reviu"),
+        max_length=10,
+        choices=ReviewState.choices,
+        default=ReviewState.PENDING,
+        db_index=True,
+    )
+
+    class Meta:
+        verbose_name = _("versi evidence")
+        verbose_name_plural = pgettext_lazy("jamak", "versi evidence")
+        ordering = ["requirement", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requirement", "number"], name="evidence_version_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind=Kind.FILE, url="") & ~models.Q(file="")
+                    | models.Q(kind=Kind.LINK, file="") & ~models.Q(url="")
+                ),
+                name="evidence_version_file_xor_link",
+            ),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="evidence_version_gte1"),
+        ]
+        indexes = [models.Index(fields=["requirement", "withdrawn_at", "superseded_at"])]
+
+    def __str__(self) -> str:
+        return f"v{self.number} · {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return self.original_name if self.kind == Kind.FILE else self.url
+
+    @property
+    def is_current(self) -> bool:
+        return self.withdrawn_at is None and self.superseded_at is None
+
+    def clean(self) -> None:
+        if self.kind == Kind.FILE and not self.file:
+            raise ValidationError(_("Versi berkas harus berisi berkas."))
+        if self.kind == Kind.LINK and not self.url:
+            raise ValidationError(_("Versi tautan harus berisi tautan."))
+
+
+class Review(models.Model):
+    """A reviewer's decision on one version (append-only; the latest one counts)."""
+
+    version = models.ForeignKey(
+        EvidenceVersion,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        verbose_name=_("versi"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="evidence_reviews",
+        verbose_name=_("pereviu"),
+    )
+    decision = models.CharField(_("keputusan"), max_length=10, choices=Decision.choices)
+    comment = models.TextField(_("komentar"), blank=True)
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("reviu")
+        verbose_name_plural = pgettext_lazy("jamak", "reviu")
+        ordering = ["version", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(decision=Decision.REVISE) | ~models.Q(comment=""),
+                name="review_revise_needs_comment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} · {self.version}"
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit trail: who did what, when, from where, and the status
+    before and after. Rows are only ever added; ``save`` refuses updates and
+    ``delete`` refuses outright, and the admin shows them read-only."""
+
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pelaku"),
+    )
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    action = models.CharField(
+        _("tindakan"), max_length=40, choices=AuditAction.choices, db_index=True
+    )
+    requirement = models.ForeignKey(
+        "workplan.EvidenceRequirement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("kewajiban evidence"),
+    )
+    area = models.ForeignKey(
+        "workplan.ChangeArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("area"),
+    )
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pengguna terkait"),
+    )
+    object_type = models.CharField(_("jenis objek"), max_length=60)
+    object_id = models.CharField(_("id objek"), max_length=64)
+    summary = models.CharField(_("ringkasan"), max_length=500)
+    before = models.JSONField(_("sebelum"), default=dict, blank=True)
+    after = models.JSONField(_("sesudah"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("jejak audit")
+        verbose_name_plural = pgettext_lazy("jamak", "jejak audit")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")

@@ -1,0 +1,220 @@
+"""Reads of the evidence app: item status derived from versions, the PIC's tasks,
+the review queue, an item's history, the audit trail. Each runs a fixed number of
+queries whatever the number of items or versions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from workplan.models import CommitmentCell, EvidenceRequirement, Quarter, WorkPlan
+from zi_portal.accounts.permissions import cells_in_scope
+
+from .choices import ItemStatus, ReviewState
+from .models import AuditEvent, EvidenceVersion, Review
+
+STATUS_ORDER = [ItemStatus.REVISE, ItemStatus.MISSING, ItemStatus.PENDING, ItemStatus.APPROVED]
+
+
+def derive_status(current: Iterable[EvidenceVersion]) -> str:
+    """An item's status from its current versions (not withdrawn, not superseded):
+    none → missing; any needing revision → revise; any waiting → pending; else approved."""
+    states = {v.review_state for v in current}
+    if not states:
+        return ItemStatus.MISSING
+    if ReviewState.REVISE in states:
+        return ItemStatus.REVISE
+    if ReviewState.PENDING in states:
+        return ItemStatus.PENDING
+    return ItemStatus.APPROVED
+
+
+def current_versions_qs() -> QuerySet[EvidenceVersion]:
+    return EvidenceVersion.objects.filter(withdrawn_at__isnull=True, superseded_at__isnull=True)
+
+
+def item_status_of(requirement: EvidenceRequirement) -> str:
+    return derive_status(current_versions_qs().filter(requirement=requirement).only("review_state"))
+
+
+def with_status(requirements: QuerySet[EvidenceRequirement]) -> list[EvidenceRequirement]:
+    """Requirements with ``current`` (their current versions, newest first), ``status``
+    and ``latest`` (the newest current version or None). Two queries."""
+    items = list(
+        requirements.prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=current_versions_qs().select_related("uploaded_by").order_by("-number"),
+                to_attr="current",
+            )
+        )
+    )
+    for item in items:
+        item.status = derive_status(item.current)
+        item.latest = item.current[0] if item.current else None
+    return items
+
+
+@dataclass
+class CellProgress:
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in ItemStatus})
+
+    @property
+    def approved(self) -> int:
+        return self.counts[ItemStatus.APPROVED]
+
+    @property
+    def complete(self) -> bool:
+        """A cell is complete when every one of its items is approved."""
+        return self.total > 0 and self.approved == self.total
+
+
+def requirements_for_plan(plan: WorkPlan) -> QuerySet[EvidenceRequirement]:
+    return (
+        EvidenceRequirement.objects.filter(cell__quarter__plan=plan)
+        .select_related("cell__quarter", "cell__area", "cell__pic")
+        .order_by("cell__quarter__number", "cell__area__order", "order")
+    )
+
+
+def plan_item_statuses(plan: WorkPlan) -> dict[int, EvidenceRequirement]:
+    """Every requirement of the plan with its status, keyed by id (two queries)."""
+    return {item.pk: item for item in with_status(requirements_for_plan(plan))}
+
+
+def progress_by_cell(items: Iterable[EvidenceRequirement]) -> dict[int, CellProgress]:
+    progress: dict[int, CellProgress] = {}
+    for item in items:
+        cell = progress.setdefault(item.cell_id, CellProgress())
+        cell.total += 1
+        cell.counts[item.status] += 1
+    return progress
+
+
+def quarter_for(plan: WorkPlan, today: date) -> Quarter | None:
+    """The quarter ``today`` falls in (by calendar month), for the plan's year."""
+    if today.year != plan.year:
+        return None
+    return Quarter.objects.filter(plan=plan, number=(today.month - 1) // 3 + 1).first()
+
+
+@dataclass
+class TaskGroup:
+    quarter: Quarter
+    items: list[EvidenceRequirement]
+    days_left: int
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days_left)
+
+    @property
+    def open_items(self) -> list[EvidenceRequirement]:
+        return [i for i in self.items if i.status != ItemStatus.APPROVED]
+
+
+def my_tasks(*, user: Any, plan: WorkPlan, today: date) -> list[TaskGroup]:
+    """What the user may upload to in the current and the next quarter (the whole
+    year before it starts, the last quarter after it ends), items needing revision
+    first, then missing, waiting, approved."""
+    if today.year < plan.year:
+        numbers = [1, 2]
+    elif today.year > plan.year:
+        numbers = [4]
+    else:
+        current = (today.month - 1) // 3 + 1
+        numbers = [n for n in (current, current + 1) if n <= 4]
+    cells = cells_in_scope(
+        user, CommitmentCell.objects.filter(quarter__plan=plan, quarter__number__in=numbers)
+    )
+    items = with_status(
+        EvidenceRequirement.objects.filter(cell__in=cells).select_related(
+            "cell__quarter", "cell__area", "cell__pic"
+        )
+    )
+    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+    groups = []
+    for quarter in Quarter.objects.filter(plan=plan, number__in=numbers).order_by("number"):
+        in_quarter = [i for i in items if i.cell.quarter_id == quarter.pk]
+        in_quarter.sort(key=lambda i: (rank[i.status], i.cell.area.order, i.order))
+        groups.append(TaskGroup(quarter, in_quarter, (quarter.due_date - today).days))
+    return groups
+
+
+def review_queue(
+    *,
+    plan: WorkPlan,
+    area: str | None = None,
+    quarter: int | None = None,
+    state: str | None = ReviewState.PENDING,
+) -> QuerySet[EvidenceVersion]:
+    """Current versions to review (by default those waiting), oldest first."""
+    versions = current_versions_qs().filter(requirement__cell__quarter__plan=plan)
+    if state:
+        versions = versions.filter(review_state=state)
+    if area:
+        versions = versions.filter(requirement__cell__area__code=area)
+    if quarter:
+        versions = versions.filter(requirement__cell__quarter__number=quarter)
+    return (
+        versions.select_related(
+            "uploaded_by",
+            "requirement__cell__quarter",
+            "requirement__cell__area",
+            "requirement__cell__pic",
+        )
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.select_related("reviewer").order_by("-created_at"),
+            )
+        )
+        .order_by("uploaded_at", "pk")
+    )
+
+
+def item_history(requirement: EvidenceRequirement) -> list[EvidenceVersion]:
+    """All versions of an item, newest first, with their reviews (oldest first)."""
+    return list(
+        EvidenceVersion.objects.filter(requirement=requirement)
+        .select_related("uploaded_by", "withdrawn_by", "replaces")
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.select_related("reviewer").order_by("created_at", "pk"),
+            )
+        )
+        .order_by("-number")
+    )
+
+
+def audit_list(
+    *,
+    requirement: int | None = None,
+    area: str | None = None,
+    user: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    action: str | None = None,
+) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.select_related(
+        "actor", "area", "subject_user", "requirement__cell__quarter"
+    )
+    if requirement:
+        events = events.filter(requirement_id=requirement)
+    if area:
+        events = events.filter(area__code=area)
+    if user:
+        events = events.filter(Q(actor_id=user) | Q(subject_user_id=user))
+    if date_from:
+        events = events.filter(at__date__gte=date_from)
+    if date_to:
+        events = events.filter(at__date__lte=date_to)
+    if action:
+        events = events.filter(action=action)
+    return events.order_by("-at", "-pk")

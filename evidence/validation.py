@@ -1,0 +1,275 @@
+"""What the portal accepts as evidence, decided by a file's content and not its name.
+
+Every refusal is an ``EvidenceRefused`` carrying a stable code, an HTTP status for the
+API and a message in the user's language that says what was wrong and what is accepted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+SNIFF_BYTES = 64 * 1024
+CHUNK = 1024 * 1024
+
+
+class EvidenceRefused(Exception):
+    """An upload or action was refused; ``message`` is for the person who tried."""
+
+    def __init__(self, code: str, message: str, status: int = 400):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class FileType:
+    label: str
+    content_type: str
+    extension: str
+
+
+PDF = FileType("PDF", "application/pdf", "pdf")
+JPEG = FileType("JPEG", "image/jpeg", "jpg")
+PNG = FileType("PNG", "image/png", "png")
+WEBP = FileType("WebP", "image/webp", "webp")
+MP4 = FileType("MP4", "video/mp4", "mp4")
+DOCX = FileType(
+    "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"
+)
+XLSX = FileType("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+PPTX = FileType(
+    "PPTX", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"
+)
+ODT = FileType("ODT", "application/vnd.oasis.opendocument.text", "odt")
+ODS = FileType("ODS", "application/vnd.oasis.opendocument.spreadsheet", "ods")
+ODP = FileType("ODP", "application/vnd.oasis.opendocument.presentation", "odp")
+ZIP = FileType("ZIP", "application/zip", "zip")
+CSV = FileType("CSV", "text/csv", "csv")
+TXT = FileType("TXT", "text/plain", "txt")
+
+ODF_TYPES = {ODT.content_type: ODT, ODS.content_type: ODS, ODP.content_type: ODP}
+TYPES_BY_CONTENT_TYPE = {
+    t.content_type: t
+    for t in (PDF, JPEG, PNG, WEBP, MP4, DOCX, XLSX, PPTX, ODT, ODS, ODP, ZIP, CSV, TXT)
+}
+ACCEPTED_LABEL = "PDF, JPEG, PNG, WebP, DOCX, XLSX, PPTX, ODT/ODS/ODP, MP4, CSV/TXT, ZIP"
+
+# Text that a browser would run or render as a page: refused even inside a .txt/.csv.
+ACTIVE_TEXT = re.compile(
+    rb"<\s*(!doctype\s+html|html|head|body|script|iframe|svg|object|embed|meta|link|style)\b"
+    rb"|<\?xml|<\?php|javascript:",
+    re.IGNORECASE,
+)
+EXECUTABLE_MAGIC = (
+    b"MZ",  # Windows PE
+    b"\x7fELF",  # Linux
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",  # Mach-O
+    b"\xca\xfe\xba\xbe",  # Mach-O universal / Java class
+    b"#!",  # scripts
+)
+
+
+def max_upload_bytes() -> int:
+    return int(settings.ZI_EVIDENCE_MAX_BYTES)
+
+
+def human_size(n: int) -> str:
+    """'50 MB' for whole megabytes (as the page states the limit), else Django's format."""
+    mb = 1024 * 1024
+    if n >= mb and n % mb == 0:
+        return f"{n // mb} MB"
+    return filesizeformat(n).replace("\xa0", " ")
+
+
+def accepted_help() -> str:
+    return _("Jenis yang diterima: %(types)s. Ukuran maksimum %(size)s per berkas.") % {
+        "types": ACCEPTED_LABEL,
+        "size": human_size(max_upload_bytes()),
+    }
+
+
+def _refuse_type(what: str) -> EvidenceRefused:
+    return EvidenceRefused(
+        "unsupported_type",
+        _("%(what)s tidak diterima sebagai evidence. %(accepted)s")
+        % {"what": what, "accepted": accepted_help()},
+        status=415,
+    )
+
+
+def _zip_type(fh: IO[bytes]) -> FileType:
+    """Office Open XML, OpenDocument or a plain ZIP archive."""
+    fh.seek(0)
+    try:
+        with zipfile.ZipFile(fh) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                declared = archive.read("mimetype").decode("ascii", "replace").strip()
+                if declared in ODF_TYPES:
+                    return ODF_TYPES[declared]
+            if "[Content_Types].xml" in names:
+                if any(n.startswith("word/") for n in names):
+                    return DOCX
+                if any(n.startswith("xl/") for n in names):
+                    return XLSX
+                if any(n.startswith("ppt/") for n in names):
+                    return PPTX
+            return ZIP
+    except zipfile.BadZipFile as exc:
+        raise EvidenceRefused(
+            "corrupt_file",
+            _(
+                "Berkas tampak seperti arsip ZIP/Office tetapi rusak atau tidak lengkap. "
+                "Simpan ulang berkasnya lalu unggah kembali."
+            ),
+        ) from exc
+    finally:
+        fh.seek(0)
+
+
+def sniff(head: bytes, fh: IO[bytes], name: str) -> FileType:
+    """The file's type from its first bytes (and, for ZIP containers, its index)."""
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head[4:8] == b"ftyp":
+        return MP4
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_type(fh)
+    if any(head.startswith(magic) for magic in EXECUTABLE_MAGIC):
+        raise _refuse_type(_("Program atau skrip"))
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if ACTIVE_TEXT.search(stripped):
+        raise _refuse_type(_("Halaman HTML, gambar SVG atau berkas berisi skrip"))
+    if b"\x00" in head:
+        raise _refuse_type(_("Berkas dengan jenis yang tidak dikenali"))
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character may be cut at the end of the sniffed window.
+        if exc.start < len(head) - 4:
+            try:
+                head.decode("cp1252")
+            except UnicodeDecodeError:
+                raise _refuse_type(_("Berkas dengan jenis yang tidak dikenali")) from None
+    return CSV if name.lower().endswith(".csv") else TXT
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_UNSAFE = re.compile(r"[^\w.\- ()\[\]]+", re.UNICODE)
+
+
+def safe_filename(original: str, file_type: FileType) -> str:
+    """A storage-safe name: no path parts, no control characters, a bounded length,
+    and the extension of what the content really is."""
+    name = original.replace("\\", "/").rsplit("/", 1)[-1]
+    name = unicodedata.normalize("NFC", _CONTROL.sub("", name)).strip().strip(".")
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    stem = _UNSAFE.sub("_", stem).strip(" _") or "berkas"
+    stem = stem[:80]
+    allowed = {file_type.extension} | ({"jpeg"} if file_type is JPEG else set())
+    if ext.lower() not in allowed:
+        ext = file_type.extension
+    return f"{stem}.{ext.lower()}"
+
+
+def display_filename(original: str) -> str:
+    """The name as the user gave it, minus path parts and control characters."""
+    name = original.replace("\\", "/").rsplit("/", 1)[-1]
+    return _CONTROL.sub("", name).strip()[:255] or "berkas"
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    file_type: FileType
+    size: int
+    sha256: str
+    display_name: str
+    storage_name: str
+
+
+def check_file(upload) -> CheckedFile:
+    """Size, emptiness, type and hash of an uploaded file, reading it in chunks (never
+    whole into memory). Raises EvidenceRefused."""
+    limit = max_upload_bytes()
+    size = upload.size or 0
+    display = display_filename(upload.name or "")
+    if size == 0:
+        raise EvidenceRefused(
+            "empty_file",
+            _("Berkas “%(name)s” kosong (0 bita). Pilih berkas yang berisi dokumen.")
+            % {"name": display},
+        )
+    if size > limit:
+        raise too_large(display, size)
+    digest = hashlib.sha256()
+    head = b""
+    upload.seek(0)
+    for chunk in upload.chunks(CHUNK):
+        if len(head) < SNIFF_BYTES:
+            head += chunk[: SNIFF_BYTES - len(head)]
+        digest.update(chunk)
+    upload.seek(0)
+    file_type = sniff(head, upload.file if hasattr(upload, "file") else upload, display)
+    return CheckedFile(
+        file_type, size, digest.hexdigest(), display, safe_filename(display, file_type)
+    )
+
+
+def too_large(name: str, size: int | None) -> EvidenceRefused:
+    return EvidenceRefused(
+        "file_too_large",
+        _(
+            "Berkas “%(name)s” terlalu besar%(size)s. Ukuran maksimum %(max)s per berkas; "
+            "perkecil atau pecah berkasnya."
+        )
+        % {
+            "name": name,
+            "size": f" ({human_size(size)})" if size else "",
+            "max": human_size(max_upload_bytes()),
+        },
+        status=413,
+    )
+
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def check_url(url: str) -> str:
+    url = (url or "").strip()
+    try:
+        if len(url) > 2000:
+            raise ValidationError("too long")
+        _url_validator(url)
+    except ValidationError:
+        raise EvidenceRefused(
+            "invalid_url",
+            _(
+                "Tautan “%(url)s” tidak valid. Masukkan alamat lengkap yang diawali http:// "
+                "atau https://, misalnya https://www.komdigi.go.id/berita/…"
+            )
+            % {"url": url[:200]},
+        ) from None
+    return url

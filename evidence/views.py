@@ -1,0 +1,279 @@
+"""Evidence pages: an item's page (upload, versions, review), my tasks, the review
+queue and the audit trail. Thin: access → selector/service → response."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workplan.choices import AREA_ORDER
+from workplan.models import EvidenceRequirement
+from workplan.permissions import access_plan
+from workplan.selectors import plan_list
+from zi_portal.accounts.models import User
+from zi_portal.accounts.permissions import Action, can, require
+
+from . import selectors, services
+from .audit import client_ip
+from .choices import ReviewState
+from .downloads import version_file_response
+from .forms import (
+    AuditFilterForm,
+    LinkForm,
+    QueueFilterForm,
+    ReviewForm,
+    UploadMetaForm,
+    WithdrawForm,
+)
+from .permissions import access_requirement, access_version
+from .uploads import oversize_files
+from .validation import EvidenceRefused, accepted_help, max_upload_bytes, too_large
+
+
+def _item_url(requirement_id: int, anchor: str = "") -> str:
+    return reverse("evidence:item", args=[requirement_id]) + (f"#{anchor}" if anchor else "")
+
+
+def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    requirement = access_requirement(request.user, pk)
+    cell = requirement.cell
+    item = selectors.with_status(
+        EvidenceRequirement.objects.filter(pk=requirement.pk).select_related(
+            "cell__quarter", "cell__area", "cell__pic"
+        )
+    )[0]
+    history = selectors.item_history(requirement)
+    return render(
+        request,
+        "evidence/requirement_detail.html",
+        {
+            "plan": cell.quarter.plan,
+            "item": item,
+            "cell": cell,
+            "current": [v for v in history if v.is_current],
+            "history": history,
+            "may_upload": can(request.user, Action.UPLOAD_EVIDENCE, cell),
+            "may_withdraw": can(request.user, Action.WITHDRAW_EVIDENCE, cell),
+            "may_review": can(request.user, Action.REVIEW_EVIDENCE),
+            "meta_form": UploadMetaForm(),
+            "link_form": LinkForm(),
+            "accepted_help": accepted_help(),
+            "max_bytes": max_upload_bytes(),
+            "siblings": list(cell.requirements.order_by("order").values_list("pk", "order")),
+            "upload_texts": {
+                "waiting": _("Menunggu giliran"),
+                "uploading": _("Mengunggah…"),
+                "done": _("Berhasil: versi %(n)s"),
+                "failed": _("Ditolak"),
+                "network": _("Koneksi terputus. Tidak ada yang tersimpan; coba lagi."),
+                "tooLarge": too_large("%(name)s", None).message,
+                "reload": _("Muat ulang halaman untuk melihat versi baru"),
+                "none": _("Pilih paling sedikit satu berkas untuk diunggah."),
+            },
+        },
+    )
+
+
+@require_POST
+def upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page's upload form without JavaScript: several files, or one link."""
+    requirement = access_requirement(request.user, pk, Action.UPLOAD_EVIDENCE)
+    if request.POST.get("kind") == "link":
+        form = LinkForm(request.POST)
+    else:
+        form = UploadMetaForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_item_url(pk, "unggah"))
+    replaces = None
+    if request.POST.get("replaces"):
+        replaces = access_version(
+            request.user, int(request.POST["replaces"]), Action.UPLOAD_EVIDENCE
+        )
+    common = {
+        "requirement": requirement,
+        "user": request.user,
+        "note": form.cleaned_data["note"],
+        "evidence_date": form.cleaned_data["evidence_date"],
+        "replaces": replaces,
+        "ip": client_ip(request),
+    }
+    if request.POST.get("kind") == "link":
+        try:
+            version = services.evidence_register_link(url=form.cleaned_data["url"], **common)
+            messages.success(
+                request, _("Tautan disimpan sebagai versi %(n)s.") % {"n": version.number}
+            )
+        except EvidenceRefused as exc:
+            messages.error(request, exc.message)
+        return redirect(_item_url(pk, "unggah"))
+    for name in oversize_files(request):
+        messages.error(request, too_large(name, None).message)
+    files = request.FILES.getlist("file")
+    if not files and not oversize_files(request):
+        messages.error(
+            request,
+            _("Pilih paling sedikit satu berkas untuk diunggah. %(accepted)s")
+            % {"accepted": accepted_help()},
+        )
+    for upload_file in files:
+        try:
+            version = services.evidence_upload_file(upload=upload_file, **common)
+            messages.success(
+                request,
+                _("“%(name)s” diunggah sebagai versi %(n)s.")
+                % {"name": version.original_name, "n": version.number},
+            )
+        except EvidenceRefused as exc:
+            messages.error(request, exc.message)
+        common["replaces"] = None  # a replacement applies to the first file only
+    return redirect(_item_url(pk, "versi"))
+
+
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    version = access_version(request.user, pk, Action.WITHDRAW_EVIDENCE)
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    try:
+        services.evidence_withdraw(
+            version=version,
+            user=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            ip=client_ip(request),
+        )
+        messages.success(
+            request,
+            _("Versi %(n)s ditarik. Versi ini tetap tersimpan di riwayat.") % {"n": version.number},
+        )
+    except EvidenceRefused as exc:
+        messages.error(request, exc.message)
+    return redirect(_item_url(version.requirement_id, "versi"))
+
+
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    version = access_version(request.user, pk, Action.REVIEW_EVIDENCE)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pilih keputusan reviu: Disetujui atau Perlu revisi."))
+    else:
+        try:
+            result = services.evidence_review(
+                version=version,
+                user=request.user,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+                ip=client_ip(request),
+            )
+            messages.success(
+                request,
+                _("Versi %(n)s: %(decision)s.")
+                % {"n": version.number, "decision": result.get_decision_display()},
+            )
+        except EvidenceRefused as exc:
+            messages.error(request, exc.message)
+    back = request.POST.get("next")
+    if back == "queue":
+        return redirect(reverse("evidence:queue") + "?" + request.POST.get("query", ""))
+    return redirect(_item_url(version.requirement_id, f"v{version.number}"))
+
+
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    return version_file_response(access_version(request.user, pk))
+
+
+def _current_plan(request: HttpRequest):
+    year = request.GET.get("tahun")
+    if year and year.isdigit():
+        return access_plan(request.user, int(year))
+    plans = list(plan_list(user=request.user)[:20])
+    if not plans:
+        return None
+    today = timezone.localdate()
+    return next((p for p in plans if p.year == today.year), plans[0])
+
+
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.VIEW_PLAN)
+    plan = _current_plan(request)
+    if plan is None:
+        return render(request, "workplan/plan_empty.html")
+    today = timezone.localdate()
+    groups = selectors.my_tasks(user=request.user, plan=plan, today=today)
+    return render(
+        request,
+        "evidence/my_tasks.html",
+        {
+            "plan": plan,
+            "groups": groups,
+            "today": today,
+            "nav_active": "tasks",
+            "may_upload": can(request.user, Action.UPLOAD_EVIDENCE),
+        },
+    )
+
+
+def review_queue(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.REVIEW_EVIDENCE)
+    plan = _current_plan(request)
+    if plan is None:
+        return render(request, "workplan/plan_empty.html")
+    form = QueueFilterForm(request.GET or None, area_codes=AREA_ORDER)
+    filters = form.cleaned_data if form.is_valid() else {}
+    state = filters.get("state") or ReviewState.PENDING
+    versions = selectors.review_queue(
+        plan=plan,
+        area=filters.get("area") or None,
+        quarter=filters.get("quarter"),
+        state=None if state == "all" else state,
+    )
+    page = Paginator(versions, 50).get_page(request.GET.get("hal"))
+    return render(
+        request,
+        "evidence/review_queue.html",
+        {
+            "plan": plan,
+            "form": form,
+            "page": page,
+            "nav_active": "queue",
+            "query": request.GET.urlencode(),
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.VIEW_AUDIT)
+    users = User.objects.order_by("name").only("pk", "name")
+    form = AuditFilterForm(request.GET or None, area_codes=AREA_ORDER, users=users)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_list(
+        requirement=filters.get("requirement"),
+        area=filters.get("area") or None,
+        user=int(filters["user"]) if filters.get("user") else None,
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    page = Paginator(events, 100).get_page(request.GET.get("hal"))
+    query = request.GET.copy()
+    query.pop("hal", None)
+    return render(
+        request,
+        "evidence/audit_list.html",
+        {
+            "form": form,
+            "page": page,
+            "nav_active": "audit",
+            "query": query.urlencode(),
+            "plan": _current_plan(request) if request.GET.get("tahun") is None else None,
+        },
+    )
