@@ -105,13 +105,20 @@ def quarter_for(plan: WorkPlan, today: date) -> Quarter | None:
 
 @dataclass
 class TaskGroup:
-    quarter: Quarter
+    """A section of "Tugas saya": one quarter's items, or the overdue items of earlier
+    quarters (``quarter`` is then None)."""
+
+    quarter: Quarter | None
     items: list[EvidenceRequirement]
-    days_left: int
+    days_left: int | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.quarter is None
 
     @property
     def days_late(self) -> int:
-        return max(0, -self.days_left)
+        return max(0, -(self.days_left or 0))
 
     @property
     def open_items(self) -> list[EvidenceRequirement]:
@@ -119,18 +126,22 @@ class TaskGroup:
 
 
 def my_tasks(*, user: Any, plan: WorkPlan, today: date) -> list[TaskGroup]:
-    """What the user may upload to in the current and the next quarter (the whole
-    year before it starts, the last quarter after it ends), items needing revision
-    first, then missing, waiting, approved."""
+    """What the user must do: first the overdue items of earlier quarters (missing or
+    needing revision), then the current and the next quarter (the first two before the
+    year starts, the last one after it ends); within each, revisions first, then
+    missing, waiting, approved."""
     if today.year < plan.year:
-        numbers = [1, 2]
+        current = [1, 2]
     elif today.year > plan.year:
-        numbers = [4]
+        current = [4]
     else:
-        current = (today.month - 1) // 3 + 1
-        numbers = [n for n in (current, current + 1) if n <= 4]
+        now = (today.month - 1) // 3 + 1
+        current = [n for n in (now, now + 1) if n <= 4]
+    quarters = list(Quarter.objects.filter(plan=plan).order_by("number"))
+    earlier = [q.number for q in quarters if q.number < current[0] and q.overdue_from <= today]
     cells = cells_in_scope(
-        user, CommitmentCell.objects.filter(quarter__plan=plan, quarter__number__in=numbers)
+        user,
+        CommitmentCell.objects.filter(quarter__plan=plan, quarter__number__in=earlier + current),
     )
     items = with_status(
         EvidenceRequirement.objects.filter(cell__in=cells).select_related(
@@ -138,11 +149,25 @@ def my_tasks(*, user: Any, plan: WorkPlan, today: date) -> list[TaskGroup]:
         )
     )
     rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+
+    def ordered(rows):
+        return sorted(
+            rows, key=lambda i: (rank[i.status], i.cell.quarter.number, i.cell.area.order, i.order)
+        )
+
     groups = []
-    for quarter in Quarter.objects.filter(plan=plan, number__in=numbers).order_by("number"):
-        in_quarter = [i for i in items if i.cell.quarter_id == quarter.pk]
-        in_quarter.sort(key=lambda i: (rank[i.status], i.cell.area.order, i.order))
-        groups.append(TaskGroup(quarter, in_quarter, (quarter.due_date - today).days))
+    late = [
+        i
+        for i in items
+        if i.cell.quarter.number in earlier and i.status in (ItemStatus.REVISE, ItemStatus.MISSING)
+    ]
+    if late:
+        oldest = min(i.cell.quarter.due_date for i in late)
+        groups.append(TaskGroup(None, ordered(late), (oldest - today).days))
+    for quarter in quarters:
+        if quarter.number in current:
+            in_quarter = [i for i in items if i.cell.quarter_id == quarter.pk]
+            groups.append(TaskGroup(quarter, ordered(in_quarter), (quarter.due_date - today).days))
     return groups
 
 
@@ -164,6 +189,7 @@ def review_queue(
     return (
         versions.select_related(
             "uploaded_by",
+            "replaces",
             "requirement__cell__quarter",
             "requirement__cell__area",
             "requirement__cell__pic",
@@ -171,7 +197,7 @@ def review_queue(
         .prefetch_related(
             Prefetch(
                 "reviews",
-                queryset=Review.objects.select_related("reviewer").order_by("-created_at"),
+                queryset=Review.objects.select_related("reviewer").order_by("created_at", "pk"),
             )
         )
         .order_by("uploaded_at", "pk")

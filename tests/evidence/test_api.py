@@ -63,7 +63,10 @@ def test_token_auth_round_trip(demo):
         reverse("api-token"), {"email": "pic.pw@example.org", "password": "salah"}, format="json"
     )
     assert bad.status_code == 400
-    assert error_of(bad) == {"code": "invalid_credentials", "message": "E-mail atau kata sandi salah."}
+    assert error_of(bad) == {
+        "code": "invalid_credentials",
+        "message": "E-mail atau kata sandi salah.",
+    }
 
 
 def test_token_endpoint_is_rate_limited(demo, settings):
@@ -204,7 +207,9 @@ def test_review_and_withdraw(api, item):
     assert withdrawn.status_code == 200 and withdrawn.json()["current"] is False
     again = api("pic.pw").post(withdraw_url, {}, format="json")
     assert again.status_code == 409 and error_of(again)["code"] == "already_withdrawn"
-    assert api("pic.pw").get(reverse("api-requirement", args=[item.pk])).json()["status"] == "missing"
+    assert (
+        api("pic.pw").get(reverse("api-requirement", args=[item.pk])).json()["status"] == "missing"
+    )
 
 
 def test_replacement_through_the_api(api, item):
@@ -236,9 +241,13 @@ def test_openapi_schema_and_docs_are_served_locally(client, demo):
     assert schema.status_code == 200
     text = schema.content.decode()
     for path in [
-        "/api/v1/plans/{year}/requirements/", "/api/v1/requirements/{id}/",
-        "/api/v1/requirements/{id}/evidence/", "/api/v1/evidence/{id}/review/",
-        "/api/v1/evidence/{id}/withdraw/", "/api/v1/evidence/{id}/file/", "/api/v1/auth/token/",
+        "/api/v1/plans/{year}/requirements/",
+        "/api/v1/requirements/{id}/",
+        "/api/v1/requirements/{id}/evidence/",
+        "/api/v1/evidence/{id}/review/",
+        "/api/v1/evidence/{id}/withdraw/",
+        "/api/v1/evidence/{id}/file/",
+        "/api/v1/auth/token/",
     ]:
         assert path in text, path
     docs = client.get("/api/docs/").content.decode()

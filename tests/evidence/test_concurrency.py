@@ -45,14 +45,20 @@ def test_simultaneous_uploads_become_distinct_versions(demo, parallel):
     pic = demo["users"]["pic.pw"]
 
     def job(i):
-        return lambda: services.evidence_upload_file(
-            requirement=item, upload=samples.upload(f"f{i}.pdf", samples.pdf(f"isi {i}")), user=pic
-        ).number
+        return lambda: (
+            services.evidence_upload_file(
+                requirement=item,
+                upload=samples.upload(f"f{i}.pdf", samples.pdf(f"isi {i}")),
+                user=pic,
+            ).number
+        )
 
     results, errors = run_together([job(i) for i in range(parallel)])
     assert errors == []
     assert sorted(results) == list(range(1, parallel + 1))
-    numbers = sorted(EvidenceVersion.objects.filter(requirement=item).values_list("number", flat=True))
+    numbers = sorted(
+        EvidenceVersion.objects.filter(requirement=item).values_list("number", flat=True)
+    )
     assert numbers == list(range(1, parallel + 1))
 
 

@@ -21,12 +21,14 @@ def add_evidence(demo, rounds: int) -> None:
         pic = users["pic.pw"] if item.cell.area.code == "PW" else users["pic.tl"]
         for n in range(rounds):
             version = services.evidence_upload_file(
-                requirement=item, user=pic,
+                requirement=item,
+                user=pic,
                 upload=samples.upload(f"f{n}.pdf", samples.pdf(f"{item.pk}-{n}-{rounds}")),
             )
             if n % 2 == 0:
-                services.evidence_review(version=version, user=users["tpi"], decision="revise",
-                                         comment="Perbaiki")
+                services.evidence_review(
+                    version=version, user=users["tpi"], decision="revise", comment="Perbaiki"
+                )
 
 
 def pages(item_id):

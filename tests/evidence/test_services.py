@@ -260,3 +260,14 @@ def test_audit_trail_records_every_change(item, users):
     upload.summary = "diubah"
     with pytest.raises(ValueError, match="append-only"):
         upload.save()
+
+
+def test_a_database_failure_after_storing_removes_the_file(item, users, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(services, "_create_version", broken)
+    with pytest.raises(RuntimeError):
+        up(item, users["pic.pw"])
+    assert stored_files() == []
+    assert EvidenceVersion.objects.count() == 0

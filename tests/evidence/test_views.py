@@ -21,7 +21,8 @@ def item(demo):
 @pytest.fixture
 def version(item, demo):
     return services.evidence_upload_file(
-        requirement=item, upload=samples.upload("rekap.pdf", samples.pdf("rekap")),
+        requirement=item,
+        upload=samples.upload("rekap.pdf", samples.pdf("rekap")),
         user=demo["users"]["pic.pw"],
     )
 
@@ -126,13 +127,15 @@ def test_page_upload_refusals(as_user, item, settings):
 
 def test_review_and_withdraw_from_the_page(as_user, item, version):
     response = as_user("tpi").post(
-        reverse("evidence:review", args=[version.pk]), {"decision": "revise", "comment": ""},
+        reverse("evidence:review", args=[version.pk]),
+        {"decision": "revise", "comment": ""},
         follow=True,
     )
     assert "Tuliskan komentar" in response.content.decode()
     response = as_user("tpi").post(
         reverse("evidence:review", args=[version.pk]),
-        {"decision": "revise", "comment": "Tambahkan lampiran"}, follow=True,
+        {"decision": "revise", "comment": "Tambahkan lampiran"},
+        follow=True,
     )
     assert "Versi 1: Perlu revisi." in response.content.decode()
     page = as_user("pic.pw").get(reverse("evidence:item", args=[item.pk])).content.decode()
@@ -141,7 +144,9 @@ def test_review_and_withdraw_from_the_page(as_user, item, version):
         reverse("evidence:withdraw", args=[version.pk]), {"reason": "Salah"}, follow=True
     )
     assert "Versi 1 ditarik" in response.content.decode()
-    assert as_user("pic.tl").post(reverse("evidence:withdraw", args=[version.pk])).status_code == 403
+    assert (
+        as_user("pic.tl").post(reverse("evidence:withdraw", args=[version.pk])).status_code == 403
+    )
 
 
 def test_download_headers(as_user, version):
@@ -166,21 +171,35 @@ def test_my_tasks_order_for_a_date_in_the_second_quarter(demo, item, version):
 
     from evidence.selectors import my_tasks
 
-    services.evidence_review(version=version, user=demo["users"]["tpi"], decision="revise",
-                             comment="Perbaiki")
+    services.evidence_review(
+        version=version, user=demo["users"]["tpi"], decision="revise", comment="Perbaiki"
+    )
     groups = my_tasks(user=demo["users"]["pic.pw"], plan=demo["plan"], today=date(2026, 5, 10))
-    assert [g.quarter.number for g in groups] == [2, 3]
-    tw2 = groups[0]
+    assert [g.quarter.number if g.quarter else "late" for g in groups] == ["late", 2, 3]
+    late = groups[0]
+    assert len(late.items) == 5 and {i.cell.quarter.number for i in late.items} == {1}
+    assert late.days_late == 40  # TW I was due on 31 March
+    tw2 = groups[1]
     assert tw2.items[0].pk == item.pk and tw2.items[0].status == "revise"
     assert {i.cell.area.code for g in groups for i in g.items} == {"PW"}
     assert tw2.days_left == 51
     assert len(tw2.open_items) == 5
+    # Before TW I is overdue (due 31 March + 7 days grace) there is no late section.
+    early = my_tasks(user=demo["users"]["pic.pw"], plan=demo["plan"], today=date(2026, 4, 7))
+    assert [g.quarter.number if g.quarter else "late" for g in early] == [2, 3]
+    after = my_tasks(user=demo["users"]["pic.pw"], plan=demo["plan"], today=date(2026, 4, 8))
+    assert [g.quarter.number if g.quarter else "late" for g in after] == ["late", 2, 3]
 
 
 def test_review_queue_filters(as_user, demo, item, version):
-    tl_item = EvidenceRequirement.objects.filter(cell__quarter__number=1, cell__area__code="TL").first()
-    services.evidence_upload_file(requirement=tl_item, user=demo["users"]["pic.tl"],
-                                  upload=samples.upload("tl.pdf", samples.pdf("tl")))
+    tl_item = EvidenceRequirement.objects.filter(
+        cell__quarter__number=1, cell__area__code="TL"
+    ).first()
+    services.evidence_upload_file(
+        requirement=tl_item,
+        user=demo["users"]["pic.tl"],
+        upload=samples.upload("tl.pdf", samples.pdf("tl")),
+    )
     client = as_user("tpi")
     body = client.get(reverse("evidence:queue")).content.decode()
     assert body.count('class="card queue-item"') == 2
@@ -216,8 +235,14 @@ def test_role_and_assignment_changes_are_audited(as_user, demo):
     groups = [Group.objects.get(name="PIC").pk, Group.objects.get(name="Asesor TPI").pk]
     response = client.post(
         f"/admin/accounts/user/{target.pk}/change/",
-        {"email": target.email, "name": target.name, "position": "", "preferred_language": "id",
-         "is_active": "on", "groups": groups},
+        {
+            "email": target.email,
+            "name": target.name,
+            "position": "",
+            "preferred_language": "id",
+            "is_active": "on",
+            "groups": groups,
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     role = AuditEvent.objects.get(action="user.roles")
@@ -226,10 +251,16 @@ def test_role_and_assignment_changes_are_audited(as_user, demo):
     cell = CommitmentCell.objects.get(quarter__number=1, area__code="TL")
     response = client.post(
         f"/admin/workplan/commitmentcell/{cell.pk}/change/",
-        {"quarter": cell.quarter_id, "area": cell.area_id, "pic": demo["users"]["pic.pw"].pk,
-         "pic_name": cell.pic_name,
-         "outputs-TOTAL_FORMS": 0, "outputs-INITIAL_FORMS": 0,
-         "requirements-TOTAL_FORMS": 0, "requirements-INITIAL_FORMS": 0},
+        {
+            "quarter": cell.quarter_id,
+            "area": cell.area_id,
+            "pic": demo["users"]["pic.pw"].pk,
+            "pic_name": cell.pic_name,
+            "outputs-TOTAL_FORMS": 0,
+            "outputs-INITIAL_FORMS": 0,
+            "requirements-TOTAL_FORMS": 0,
+            "requirements-INITIAL_FORMS": 0,
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assign = AuditEvent.objects.get(action="cell.pic")
