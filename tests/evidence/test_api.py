@@ -8,14 +8,6 @@ from rest_framework.test import APIClient
 
 from evidence.models import EvidenceVersion
 from tests.evidence import samples
-from workplan.models import EvidenceRequirement
-
-
-@pytest.fixture
-def item(demo):
-    return EvidenceRequirement.objects.get(
-        cell__quarter__number=2, cell__area__code="PW", text="Laporan monitoring:"
-    )
 
 
 @pytest.fixture

@@ -12,27 +12,8 @@ from evidence.models import AuditEvent, EvidenceVersion, Review
 from evidence.selectors import item_status_of, progress_by_cell, with_status
 from evidence.validation import EvidenceRefused
 from tests.evidence import samples
+from tests.evidence.conftest import up
 from workplan.models import EvidenceRequirement
-
-
-@pytest.fixture
-def item(demo):
-    """TW II PW, item 5: 'Laporan monitoring:' (PIC Irene Septine)."""
-    return EvidenceRequirement.objects.get(
-        cell__quarter__number=2, cell__area__code="PW", text="Laporan monitoring:"
-    )
-
-
-@pytest.fixture
-def users(demo):
-    return demo["users"]
-
-
-def up(item, user, name="laporan.pdf", data=None, **kw):
-    data = data if data is not None else samples.pdf(name)
-    return services.evidence_upload_file(
-        requirement=item, upload=samples.upload(name, data), user=user, **kw
-    )
 
 
 def stored_files() -> list[str]:

@@ -24,7 +24,7 @@ from evidence.models import EvidenceVersion
 from evidence.validation import EvidenceRefused
 from tests.conftest import require_service
 from tests.evidence import samples
-from workplan.models import EvidenceRequirement
+from tests.evidence.conftest import up
 
 MOTO_SERVER = Path(sys.executable).with_name("moto_server")
 MOTO_START_SECONDS = 30
@@ -117,54 +117,28 @@ def bucket(s3):
 
 @pytest.fixture
 def s3_storage(settings, media_storage, moto_url, bucket):
-    """Django's default storage switched to S3Storage with the options of base.py's S3
-    branch. Requests ``media_storage`` so that the autouse folder fixture has already run
-    and this override is the one in force."""
+    """Django's default storage switched to S3Storage with the options the settings use
+    (``zi_portal.core.storage.s3_storage``). Requests ``media_storage`` so that the
+    autouse folder fixture has already run and this override is the one in force."""
     from django.core.files.storage import default_storage
     from storages.backends.s3 import S3Storage
 
     settings.AWS_STORAGE_BUCKET_NAME = bucket
+    from zi_portal.core.storage import s3_storage
+
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": bucket,
-                "endpoint_url": moto_url,
-                "access_key": ACCESS_KEY,
-                "secret_key": SECRET_KEY,
-                "region_name": REGION,
-                "file_overwrite": False,
-                "default_acl": "private",
-                "querystring_auth": True,
-                "querystring_expire": 300,
-                "signature_version": "s3v4",
-            },
-        },
+        "default": s3_storage(
+            bucket=bucket,
+            endpoint_url=moto_url,
+            access_key=ACCESS_KEY,
+            secret_key=SECRET_KEY,
+            region_name=REGION,
+        ),
     }
     assert isinstance(default_storage, S3Storage), type(default_storage)
     assert default_storage.bucket_name == bucket
     return default_storage
-
-
-@pytest.fixture
-def item(demo):
-    """TW II PW: 'Laporan monitoring:' (PIC Irene Septine)."""
-    return EvidenceRequirement.objects.get(
-        cell__quarter__number=2, cell__area__code="PW", text="Laporan monitoring:"
-    )
-
-
-@pytest.fixture
-def users(demo):
-    return demo["users"]
-
-
-def up(item, user, name="laporan.pdf", data=None, **kw):
-    data = data if data is not None else samples.pdf(name)
-    return services.evidence_upload_file(
-        requirement=item, upload=samples.upload(name, data), user=user, **kw
-    )
 
 
 def keys(s3, bucket) -> list[str]:

@@ -12,13 +12,6 @@ ROLES = ["ketua", "kepala", "tpi", "pic.pw", "pic.tl"]
 
 
 @pytest.fixture
-def item(demo):
-    return EvidenceRequirement.objects.get(
-        cell__quarter__number=2, cell__area__code="PW", text="Laporan monitoring:"
-    )
-
-
-@pytest.fixture
 def version(item, demo):
     return services.evidence_upload_file(
         requirement=item,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -52,9 +53,12 @@ def exception_handler(exc, context):
             code, message = "authentication_failed", _("Token atau kredensial tidak valid.")
     elif isinstance(exc, exceptions.Throttled):
         code = "throttled"
-        message = _("Terlalu banyak percobaan. Coba lagi dalam %(s)s detik.") % {
-            "s": int(exc.wait or 60)
-        }
+        wait = int(exc.wait or 60)
+        message = ngettext(
+            "Terlalu banyak percobaan. Coba lagi dalam %(s)s detik.",
+            "Terlalu banyak percobaan. Coba lagi dalam %(s)s detik.",
+            wait,
+        ) % {"s": wait}
     elif isinstance(exc, exceptions.ValidationError):
         code, message = "invalid", _first_message(exc.detail)
     elif isinstance(exc, exceptions.PermissionDenied):
