@@ -1,24 +1,24 @@
 """Peak memory of the gunicorn worker while evidence files of 1, 10 and 50 MB are uploaded.
 
 Starts the real app server (gunicorn, one sync worker, the production settings) on a
-throw-away SQLite database and media folder, signs in through the API as the PW PIC and
+throw-away SQLite database and media folder, signs in through the API as the PW PIC,
 uploads files with a streaming client (the multipart body is sent from the file on disk
-in 1 MB pieces, never built in memory). After each request it reads the worker's
-``VmHWM`` (peak resident set) from ``/proc/<pid>/status``; before each request it resets
-that peak (``echo 5 > /proc/<pid>/clear_refs``) so that the per-request peak can be read
-as well. Usage:
+in 1 MB pieces, never built in memory) and one byte over the 50 MB limit (must be
+refused with 413), then downloads the last 50 MB file twice. After
+each request it reads the worker's ``VmHWM`` (peak resident set) from
+``/proc/<pid>/status``; before each request it resets that peak
+(``echo 5 > /proc/<pid>/clear_refs``) so that the per-request peak can be read as well.
+Usage:
 
-    .venv/bin/python bench/upload_memory.py                # filesystem, S3, S3 tuned
+    .venv/bin/python bench/upload_memory.py                # local folder, then S3
     .venv/bin/python bench/upload_memory.py --storage fs   # only the local media folder
 
-``--storage s3`` (part of the default run) points the same server at moto's S3 server on
-loopback, as docker-compose points it at MinIO, with the S3 options of settings/base.py.
-``--storage s3-tuned`` (also part of the default run) is the same with two S3Storage
-options that are NOT in the app's settings (a settings module made in the temp folder
-adds them): ``transfer_config=TransferConfig(use_threads=False)`` and
-``max_memory_size=1 MiB``, to show what they would change. Prints Markdown for
-BENCHMARKS.md and saves it to bench/RESULTS-upload-memory.md. Timings and sizes are for
-reading, never asserted; only the HTTP answers and the stored bytes are checked.
+``--storage fs`` stores in the local media folder (FileSystemStorage). ``--storage s3``
+points the same server at moto's S3 server on loopback, as docker-compose points it at
+MinIO, through the AWS_* variables, so the app's own S3 configuration is measured
+(``s3_storage()`` in zi_portal/core/storage.py). Prints a Markdown report and saves it to
+bench/RESULTS-upload-memory.md. Timings and sizes are for reading, never asserted; only
+the HTTP answers, the stored bytes and the cleanup of upload temp files are checked.
 """
 
 from __future__ import annotations
@@ -55,18 +55,6 @@ ITEM_TEXT = "Laporan monitoring:"
 START_SECONDS = 60
 CHUNK = MB
 S3_KEY, S3_SECRET, S3_REGION = "bench-access-key", "bench-secret-key", "us-east-1"
-TUNED_SETTINGS = """\
-# Made by bench/upload_memory.py: the production settings plus two S3Storage options.
-from boto3.s3.transfer import TransferConfig
-
-from zi_portal.settings.production import *  # noqa: F403
-from zi_portal.settings.production import STORAGES
-
-STORAGES["default"]["OPTIONS"].update(
-    transfer_config=TransferConfig(use_threads=False),  # one part in memory at a time
-    max_memory_size=1024 * 1024,  # downloads spill to a temp file past 1 MiB
-)
-"""
 
 
 # --- processes ---------------------------------------------------------------------------
@@ -144,7 +132,6 @@ class Server:
     moto: subprocess.Popen | None = None
     worker: int = 0
     log: Path = field(default_factory=Path)
-    command: list[str] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -225,11 +212,7 @@ def start_server(storage: str, collectstatic: bool) -> Server:
     for sub in ("var", "media", "static", "upload-tmp"):
         (tmp / sub).mkdir()
     server = Server(storage=storage, tmp=tmp, env=env)
-    if storage == "s3-tuned":
-        (tmp / "bench_settings_s3_tuned.py").write_text(TUNED_SETTINGS)
-        env["PYTHONPATH"] = str(tmp)
-        env["DJANGO_SETTINGS_MODULE"] = "bench_settings_s3_tuned"
-    if storage.startswith("s3"):
+    if storage == "s3":
         server.moto, endpoint = start_moto(tmp)
         bucket = f"zi-bench-{uuid.uuid4().hex[:10]}"
         create_bucket(endpoint, bucket)
@@ -246,7 +229,7 @@ def start_server(storage: str, collectstatic: bool) -> Server:
         manage(env, "collectstatic", "--noinput")
     server.port = free_port()
     server.log = tmp / "gunicorn.log"
-    server.command = [
+    command = [
         str(VENV_BIN / "gunicorn"),
         "zi_portal.wsgi:application",
         "--bind",
@@ -260,7 +243,7 @@ def start_server(storage: str, collectstatic: bool) -> Server:
     ]
     with server.log.open("w") as out:
         server.proc = subprocess.Popen(
-            server.command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
+            command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
         )
     wait_for_port(server.proc, server.port, server.log, "gunicorn")
     deadline = time.monotonic() + START_SECONDS
@@ -516,7 +499,6 @@ def run_storage(storage: str, args) -> dict:
             "stored": stored,
             "rss_end": rss_end,
             "errors": errors,
-            "command": server.command,
         }
     finally:
         stop_server(server, args.keep)
@@ -537,11 +519,11 @@ def percentile(values: list[float], q: float) -> float:
 
 STORAGE_NAMES = {
     "fs": "local media folder (FileSystemStorage)",
-    "s3": "S3 (django-storages S3Storage → moto server on loopback), the app's options",
-    "s3-tuned": "S3 with `TransferConfig(use_threads=False)` and `max_memory_size=1 MiB` "
-    "(not in the app's settings; for comparison; its settings module imports boto3 at "
-    "start, hence the higher RSS after warm-up)",
+    "s3": "django-storages S3Storage with the app's options (`s3_storage()` in "
+    "zi_portal/core/storage.py) → moto server on loopback",
 }
+SHORT_NAMES = {"fs": "the local media folder", "s3": "S3"}
+FEW_MIB = 10  # more than this for one 50 MB request means the file was held in memory
 
 
 def delta_kib(row: Row) -> int | None:
@@ -555,136 +537,132 @@ def summary(result: dict) -> dict:
     last_upload = max((r for r in rows if not r.label.startswith("download")), key=rows.index)
     times = [r.seconds for r in uploads]
     return {
+        "rss_start": result["baseline"]["VmRSS"],
+        "first_delta": delta_kib(rows[0]) or 0,
         "upload_delta": max((delta_kib(r) or 0) for r in uploads),
+        "download_delta": max((delta_kib(r) or 0) for r in downloads),
         "upload_hwm": last_upload.hwm_kib,
         "upload_growth": last_upload.hwm_kib - result["baseline"]["VmHWM"],
-        "download_delta": max((delta_kib(r) or 0) for r in downloads),
         "rss_end": result["rss_end"]["VmRSS"],
         "median": statistics.median(times),
         "p95": percentile(times, 0.95),
-        "runs": len(times),
     }
 
 
-def reading(by_storage: dict[str, dict]) -> list[str]:
-    """What the numbers say; the S3 explanation only when the numbers show the problem."""
-    out = []
-    fs = by_storage.get("fs")
-    if fs:
-        verdict = "never held in memory" if fs["upload_delta"] < 10 * 1024 else "HELD IN MEMORY"
-        out.append(
-            f"Reading: with the local media folder a 50 MB upload adds at most "
-            f"{mib(fs['upload_delta'])} MiB to the worker at its peak, and the worker's peak "
-            f"grows {mib(fs['upload_growth'])} MiB over all uploads: the file is {verdict} "
-            f"(the upload handler writes it to a temp file, the check hashes it in 1 MB "
-            f"chunks, FileSystemStorage moves the temp file). A 50 MB download adds "
-            f"{mib(fs['download_delta'])} MiB."
-        )
+def reading(by_storage: dict[str, dict]) -> str:
+    """Two or three sentences on what the numbers say."""
+    names = list(by_storage)
+    held = [
+        SHORT_NAMES[k]
+        for k, s in by_storage.items()
+        if max(s["upload_delta"], s["download_delta"]) > FEW_MIB * 1024
+    ]
+    verdict = (
+        f"the file is HELD IN MEMORY with {' and '.join(held)} (more than {FEW_MIB} MiB "
+        f"for one request): check zi_portal/core/storage.py"
+        if held
+        else "the file is never held in memory"
+    )
+    ups = " and ".join(f"{mib(by_storage[k]['upload_delta'])} MiB" for k in names)
+    downs = " and ".join(f"{mib(by_storage[k]['download_delta'])} MiB" for k in names)
+    where = " and ".join(names)
+    text = (
+        f"Reading: at its peak the worker grows by at most {ups} ({where}) for a 50 MB "
+        f"upload and by {downs} for a 50 MB download; {verdict}."
+    )
     s3 = by_storage.get("s3")
-    if s3 and s3["upload_delta"] >= 25 * 1024:
-        out.append(
-            f"With S3 (the docker-compose set-up, MinIO) the same upload adds up to "
-            f"{mib(s3['upload_delta'])} MiB, about the whole file: boto3's `upload_fileobj` "
-            f"(s3transfer), which S3Storage uses, reads a file object into 8 MiB parts in "
-            f"memory for its upload threads, up to 10 parts at a time. The worker's RSS also "
-            f"ratchets up across uploads ({mib(s3['rss_end'])} MiB at the end): the freed "
-            f"part buffers stay in the threads' malloc arenas. A 50 MB download adds "
-            f"{mib(s3['download_delta'])} MiB: S3Storage's `open()` downloads the whole "
-            f"object into a SpooledTemporaryFile that, with `max_memory_size` 0 (the default), "
-            f"never spills to disk."
+    if s3 and not held:
+        text += (
+            " With S3 the upload goes part by part from the request thread "
+            "(`TransferConfig(use_threads=False)`) and the download spills to a temporary "
+            "file past `max_memory_size` = 1 MiB."
         )
-    tuned = by_storage.get("s3-tuned")
-    if tuned:
-        out.append(
-            f"With `transfer_config=TransferConfig(use_threads=False)` and "
-            f"`max_memory_size=1 MiB` (`s3-tuned`) a 50 MB upload adds at most "
-            f"{mib(tuned['upload_delta'])} MiB (one part at a time), a download "
-            f"{mib(tuned['download_delta'])} MiB, and the worker ends at "
-            f"{mib(tuned['rss_end'])} MiB; uploads take {tuned['median']:.2f} s instead of "
-            + (f"{s3['median']:.2f} s." if s3 else "the threaded time.")
+    if s3:
+        fs = by_storage.get("fs")
+        text += (
+            f" The S3 worker starts at {mib(s3['rss_start'])} MiB"
+            + (f" instead of {mib(fs['rss_start'])} MiB" if fs else "")
+            + f" (the settings import boto3), its first upload adds "
+            f"{mib(s3['first_delta'])} MiB once (the boto3 client), and a 50 MB upload takes "
+            f"{s3['median']:.2f} s at the median"
+            + (f" ({fs['median']:.2f} s with the local folder)." if fs else ".")
         )
-    return out
+    return text
 
 
 def report(results: list[dict], argv: list[str]) -> str:
+    summaries = {r["storage"]: summary(r) for r in results}
     lines = [
         "## Evidence upload memory",
         "",
         f"- **Command:** `{' '.join(shlex.quote(a) for a in argv)}`",
-        f"- **Machine:** {platform.machine()}, {os.cpu_count()} cores (`nproc`), "
+        f"- **Machine:** {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs (`nproc`), "
         f"{platform.system()} {platform.release()}, Python {platform.python_version()}",
         f"- **Date:** {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
-        "- **Server:** `gunicorn zi_portal.wsgi:application --workers 1 --worker-class sync`, "
-        "`zi_portal.settings.production`, throw-away SQLite database seeded by `seed_demo`, "
-        "API token of `pic.pw@example.org`, item TW II PW “Laporan monitoring:”.",
-        "- **Client:** `http.client`, multipart body streamed from a file on disk in 1 MB "
-        "pieces; files are `%PDF-` + random bytes, each unique; 50 MB = 52,428,800 bytes "
-        "(exactly `ZI_EVIDENCE_MAX_BYTES`); the last 50 MB version is then downloaded twice "
-        "through `GET /api/v1/evidence/{id}/file/`.",
-        "- **Measure:** `VmHWM` (peak RSS) of the gunicorn worker process from "
-        "`/proc/<pid>/status`. *Request peak* is VmHWM after the request with the peak reset "
-        "to the current RSS (`/proc/<pid>/clear_refs` = 5) just before it; *Δ request* = "
-        "request peak − RSS before the request, i.e. what that one request added at its "
-        "worst moment. *Peak since start* is the worker's highest VmHWM over its life; "
-        "*growth* is that minus VmHWM after the warm-up requests.",
+        "- **Set-up:** `gunicorn zi_portal.wsgi:application --workers 1 --worker-class sync`, "
+        "`zi_portal.settings.production`, SQLite seeded by `seed_demo`; the PW PIC uploads "
+        "to one item through `POST /api/v1/requirements/{id}/evidence/` (multipart streamed "
+        "from disk in 1 MB pieces; 50 MB = 52,428,800 bytes = `ZI_EVIDENCE_MAX_BYTES`), "
+        "then downloads the last 50 MB version twice through `GET /api/v1/evidence/{id}/file/`.",
+        "- **Measure:** `VmHWM` (peak RSS) of the gunicorn worker. *Δ request* = the "
+        "request's peak (VmHWM reset to RSS with `/proc/<pid>/clear_refs` just before it) "
+        "− RSS before it. *Growth* = peak since start − VmHWM after the warm-up requests.",
         "",
         "| storage | RSS after warm-up MiB | 50 MB upload: max Δ request MiB "
-        "| peak since start after the uploads MiB | growth MiB | 50 MB download: max Δ MiB "
-        "| RSS at the end MiB | 50 MB upload median s | p95 s |",
+        "| 50 MB download: max Δ request MiB | peak since start after the uploads MiB "
+        "| growth MiB | RSS at the end MiB | 50 MB upload median s | p95 s |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for result in results:
-        s = summary(result)
+    for storage, s in summaries.items():
         lines.append(
-            f"| {result['storage']} | {mib(result['baseline']['VmRSS'])} "
-            f"| {mib(s['upload_delta'])} | {mib(s['upload_hwm'])} | {mib(s['upload_growth'])} "
-            f"| {mib(s['download_delta'])} | {mib(s['rss_end'])} "
+            f"| {storage} | {mib(s['rss_start'])} | {mib(s['upload_delta'])} "
+            f"| {mib(s['download_delta'])} | {mib(s['upload_hwm'])} "
+            f"| {mib(s['upload_growth'])} | {mib(s['rss_end'])} "
             f"| {s['median']:.2f} | {s['p95']:.2f} |"
         )
     lines.append("")
-    lines += [f"- `{r['storage']}`: {STORAGE_NAMES[r['storage']]}" for r in results]
-    for paragraph in reading({r["storage"]: summary(r) for r in results}):
-        lines += ["", paragraph]
-    lines.append("")
-    for result in results:
-        base = result["baseline"]
-        lines += [
-            f"### {result['storage']}: {STORAGE_NAMES[result['storage']]}",
-            "",
-            f"Worker after warm-up (before the first upload): VmRSS {mib(base['VmRSS'])} MiB, "
-            f"VmHWM {mib(base['VmHWM'])} MiB.",
-            "",
-            "| request | bytes | status | seconds | RSS before MiB | request peak MiB "
-            "| Δ request MiB | peak since start MiB | growth MiB |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-        ]
-        for row in result["rows"]:
-            lines.append(
-                f"| {row.label} | {row.size:,} | {row.status} | {row.seconds:.2f} "
-                f"| {mib(row.rss_before_kib)} | {mib(row.request_peak_kib)} "
-                f"| {mib(delta_kib(row))} | {mib(row.hwm_kib)} "
-                f"| {mib(row.hwm_kib - base['VmHWM'])} |"
-            )
-        s = summary(result)
-        lines += [
-            "",
-            f"50 MB upload, {s['runs']} runs: median {s['median']:.2f} s, p95 {s['p95']:.2f} s "
-            f"({50 / s['median']:.0f} MB/s at the median). Worker RSS at the end: "
-            f"{mib(s['rss_end'])} MiB.",
-        ]
-        if result["stored"] is not None:
-            lines.append(f"Files in the media folder afterwards: {result['stored']}.")
-        lines.append(
-            "Upload temp files left behind: none. gunicorn log: "
-            + ("no errors." if not result["errors"] else f"{len(result['errors'])} error lines!")
+    lines.append("; ".join(f"`{k}`: {STORAGE_NAMES[k]}" for k in summaries) + ".")
+    checks = [
+        f"{r['storage']}: "
+        + (
+            "no errors in the gunicorn log"
+            if not r["errors"]
+            else f"{len(r['errors'])} ERROR lines"
         )
-        lines.append("")
+        + (f", {r['stored']} files in the media folder" if r["stored"] is not None else "")
+        for r in results
+    ]
+    lines += [
+        "Checked: every answer (201, 413 for 50 MB + 1 byte, 200) and SHA-256, no upload "
+        "temp file left behind; " + "; ".join(checks) + ".",
+        "",
+        reading(summaries),
+        "",
+    ]
+    # One per-request table: S3's, the configuration the numbers are about.
+    result = next((r for r in results if r["storage"] == "s3"), results[0])
+    base = result["baseline"]
+    lines += [
+        f"### Per request: {result['storage']}",
+        "",
+        "| request | bytes | status | seconds | RSS before MiB | request peak MiB "
+        "| Δ request MiB | peak since start MiB | growth MiB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in result["rows"]:
+        lines.append(
+            f"| {row.label} | {row.size:,} | {row.status} | {row.seconds:.2f} "
+            f"| {mib(row.rss_before_kib)} | {mib(row.request_peak_kib)} "
+            f"| {mib(delta_kib(row))} | {mib(row.hwm_kib)} "
+            f"| {mib(row.hwm_kib - base['VmHWM'])} |"
+        )
+    lines.append("")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--storage", choices=["fs", "s3", "s3-tuned", "all"], default="all")
+    parser.add_argument("--storage", choices=["fs", "s3", "all"], default="all")
     parser.add_argument("--repeat", type=int, default=5, help="runs of the 50 MB upload")
     parser.add_argument(
         "--collectstatic", action="store_true", help="run collectstatic first (not needed)"
@@ -696,7 +674,7 @@ def main() -> None:
     if not Path("/proc/self/status").exists():
         sys.exit("needs Linux /proc to read the worker's VmHWM")
 
-    storages = ["fs", "s3", "s3-tuned"] if args.storage == "all" else [args.storage]
+    storages = ["fs", "s3"] if args.storage == "all" else [args.storage]
     results = [run_storage(storage, args) for storage in storages]
     argv = [".venv/bin/python", "bench/upload_memory.py", *sys.argv[1:]]
     text = report(results, argv)
