@@ -259,3 +259,10 @@ def test_role_and_assignment_changes_are_audited(as_user, demo):
     assign = AuditEvent.objects.get(action="cell.pic")
     assert assign.before == {"pic": "pic.tl@example.org"}
     assert assign.after == {"pic": "pic.pw@example.org"}
+
+
+def test_no_public_media_url(as_user, version):
+    """Stored files are reachable only through the checked download view."""
+    client = as_user("kepala")
+    assert client.get(f"/media/{version.file.name}").status_code == 404
+    assert client.get(f"/{version.file.name}").status_code == 404
