@@ -301,6 +301,9 @@ def evidence_review(
         ReviewState.APPROVED if decision == Decision.APPROVE else ReviewState.REVISE
     )
     version.save(update_fields=["review_state"])
+    if decision == Decision.REVISE:
+        uploader_id = version.uploaded_by_id
+        transaction.on_commit(lambda: _queue_revision_notice(uploader_id))
     audit_record(
         actor=user,
         ip=ip,
@@ -313,3 +316,15 @@ def evidence_review(
         after={"status": item_status_of(version.requirement), "decision": decision},
     )
     return review
+
+
+def _queue_revision_notice(uploader_id: int) -> None:
+    """Tell the uploader after the batching window, so that several revision requests
+    made close together arrive as one message (see monev.reminders.notify_revisions)."""
+    from django.conf import settings
+
+    from monev.tasks import notify_revisions
+
+    notify_revisions.apply_async(
+        args=[uploader_id], countdown=settings.ZI_REVISION_BATCH_MINUTES * 60
+    )

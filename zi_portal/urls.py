@@ -15,6 +15,7 @@ urlpatterns = [
     path("rencana/", include("workplan.urls")),
     path("status/", core_views.system_status, name="system_status"),
     path("", include("evidence.urls")),
+    path("", include("monev.urls")),
     path("akun/", include("allauth.urls")),
     path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),

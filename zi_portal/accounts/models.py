@@ -54,6 +54,15 @@ class User(AbstractUser):
         default="id",
     )
 
+    receive_digest = models.BooleanField(
+        _("terima ringkasan mingguan"),
+        default=True,
+        help_text=_(
+            "Ringkasan mingguan untuk pimpinan. Pemberitahuan keterlambatan butir "
+            "milik sendiri tidak dapat dimatikan."
+        ),
+    )
+
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["name"]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from monev.models import Notification
 from zi_portal.accounts.permissions import Action, can, user_roles
 from zi_portal.accounts.roles import Role
 
@@ -20,4 +21,7 @@ def portal(request: HttpRequest) -> dict:
         "nav_may_review": can(user, Action.REVIEW_EVIDENCE),
         "nav_may_audit": can(user, Action.VIEW_AUDIT),
         "nav_may_admin": user.is_staff,
+        "unread_notifications": Notification.objects.filter(
+            recipient=user, read_at__isnull=True
+        ).count(),
     }

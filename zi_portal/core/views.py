@@ -24,6 +24,7 @@ def system_status(request: HttpRequest) -> HttpResponse:
             "workers": selectors.worker_status_list(),
             "heartbeat_seconds": int(settings.ZI_HEARTBEAT_SECONDS),
             "nav_active": "status",
+            "failed_messages": selectors.failed_messages(),
         },
     )
 

@@ -9,6 +9,7 @@ broker. ``production.py`` removes the defaults that must never reach a server.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("ZI_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -190,7 +191,18 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 ZI_HEARTBEAT_SECONDS = env.float("ZI_HEARTBEAT_SECONDS", default=60.0)
+# The reminder sweep runs daily at this time (Asia/Jakarta unless TIME_ZONE says otherwise).
+ZI_REMINDER_HOUR = env.int("ZI_REMINDER_HOUR", default=7)
+ZI_REMINDER_MINUTE = env.int("ZI_REMINDER_MINUTE", default=0)
+# Defaults for a plan's reminder policy (editable per plan in the admin).
+ZI_REMINDER_UPCOMING_DAYS = env.list("ZI_REMINDER_UPCOMING_DAYS", cast=int, default=[14, 3])
+# Revision requests made within this many minutes reach the uploader as one e-mail.
+ZI_REVISION_BATCH_MINUTES = env.int("ZI_REVISION_BATCH_MINUTES", default=15)
 CELERY_BEAT_SCHEDULE = {
+    "reminder-sweep": {
+        "task": "monev.tasks.reminder_sweep",
+        "schedule": crontab(hour=ZI_REMINDER_HOUR, minute=ZI_REMINDER_MINUTE),
+    },
     "worker-heartbeat": {
         "task": "zi_portal.core.tasks.heartbeat",
         "schedule": ZI_HEARTBEAT_SECONDS,

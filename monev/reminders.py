@@ -1,0 +1,428 @@
+"""The reminder sweep: who must be told what today, and telling them exactly once.
+
+``plan_reminders`` only reads (the ``--dry-run`` of ``send_reminders`` prints it);
+``run_sweep`` writes a ``ReminderRecord`` per (kind, person, scope, period) under a
+unique constraint before creating the message, so running the sweep twice, or on two
+workers at once, sends each reminder once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from evidence.choices import Decision, ItemStatus
+from evidence.models import Review
+from evidence.selectors import plan_item_statuses
+from workplan.choices import AREA_ORDER
+from workplan.models import WorkPlan
+from zi_portal.accounts.models import User
+from zi_portal.accounts.roles import GROUP_NAMES, Role
+
+from .choices import ReminderKind
+from .models import Message, Notification, ReminderPolicy, ReminderRecord
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Scope:
+    """One thing a reminder is about (a cell, a review, a plan) and its lines."""
+
+    key: str
+    period: str
+    heading: str
+    lines: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Planned:
+    kind: str
+    recipient: User
+    scopes: list[Scope]
+    plan: WorkPlan
+    context: dict = field(default_factory=dict)
+
+    def describe(self) -> str:
+        count = sum(len(s.lines) for s in self.scopes)
+        return (
+            f"{self.kind:<9} → {self.recipient.email} ({self.recipient.name}): "
+            + "; ".join(f"{s.heading} [{len(s.lines)}]" for s in self.scopes)
+            + f" — {count} line(s)"
+        )
+
+
+def policy_for(plan: WorkPlan) -> ReminderPolicy:
+    policy, _created = ReminderPolicy.objects.get_or_create(
+        plan=plan, defaults={"upcoming_days": list(settings.ZI_REMINDER_UPCOMING_DAYS)}
+    )
+    return policy
+
+
+def _item_line(item, status: str | None = None) -> dict:
+    status = status or item.status
+    return {
+        "text": item.text,
+        "status": status,
+        "status_label": ItemStatus(status).label,
+        "url": settings.ZI_SITE_URL.rstrip("/") + reverse("evidence:item", args=[item.pk]),
+    }
+
+
+def _upcoming_threshold(thresholds: list[int], days_left: int) -> int | None:
+    """The reminder window ``days_left`` falls in: with [14, 3], 14…4 days → 14,
+    3…0 → 3 (so a sweep skipped on a weekend still sends on the next working day)."""
+    if days_left < 0:
+        return None
+    fitting = [t for t in thresholds if days_left <= t]
+    return min(fitting) if fitting else None
+
+
+def _cell_heading(cell) -> str:
+    return f"{cell.quarter.label} · {cell.area.code} {cell.area.name}"
+
+
+def _plan_cells(plan, statuses, today, policy) -> list[Planned]:
+    by_cell: dict[int, list] = defaultdict(list)
+    for item in statuses.values():
+        by_cell[item.cell_id].append(item)
+    planned: dict[tuple[str, int], Planned] = {}
+    thresholds = policy.thresholds
+    for items in by_cell.values():
+        cell = items[0].cell
+        quarter, pic = cell.quarter, cell.pic
+        if pic is None or not pic.is_active:
+            continue
+        items.sort(key=lambda i: i.order)
+        days_left = (quarter.due_date - today).days
+        threshold = _upcoming_threshold(thresholds, days_left)
+        missing = [i for i in items if i.status == ItemStatus.MISSING]
+        if threshold is not None and missing:
+            entry = planned.setdefault(
+                (ReminderKind.UPCOMING, pic.pk),
+                Planned(
+                    ReminderKind.UPCOMING,
+                    pic,
+                    [],
+                    plan,
+                    {"days_left": days_left, "quarter": quarter},
+                ),
+            )
+            entry.scopes.append(
+                Scope(
+                    f"cell-{cell.pk}",
+                    f"upcoming-{threshold}",
+                    _cell_heading(cell),
+                    [_item_line(i) for i in missing],
+                )
+            )
+        if today >= quarter.overdue_from:
+            repeat = (today - quarter.overdue_from).days // policy.overdue_interval_days
+            late = [i for i in items if i.status in (ItemStatus.MISSING, ItemStatus.REVISE)]
+            if late and repeat < policy.overdue_max_repeats:
+                entry = planned.setdefault(
+                    (ReminderKind.OVERDUE, pic.pk),
+                    Planned(ReminderKind.OVERDUE, pic, [], plan, {}),
+                )
+                scope = Scope(
+                    f"cell-{cell.pk}",
+                    f"overdue-{repeat}",
+                    _cell_heading(cell),
+                    [_item_line(i) for i in late],
+                )
+                scope.days_late = (today - quarter.due_date).days
+                entry.scopes.append(scope)
+    return list(planned.values())
+
+
+def digest_rows(plan: WorkPlan, statuses: dict, today: date) -> list[dict]:
+    """Per area and quarter: items missing, overdue, waiting for review, approved."""
+    rows: dict[tuple[str, int], dict] = {}
+    for item in statuses.values():
+        cell = item.cell
+        key = (cell.area.code, cell.quarter.number)
+        row = rows.setdefault(
+            key,
+            {
+                "area": cell.area.code,
+                "area_name": cell.area.name,
+                "quarter": cell.quarter.label,
+                "quarter_number": cell.quarter.number,
+                "total": 0,
+                "missing": 0,
+                "overdue": 0,
+                "waiting": 0,
+                "approved": 0,
+                "revise": 0,
+            },
+        )
+        row["total"] += 1
+        if item.status == ItemStatus.MISSING:
+            row["missing"] += 1
+        if item.status == ItemStatus.PENDING:
+            row["waiting"] += 1
+        if item.status == ItemStatus.APPROVED:
+            row["approved"] += 1
+        if item.status == ItemStatus.REVISE:
+            row["revise"] += 1
+        if (
+            item.status in (ItemStatus.MISSING, ItemStatus.REVISE)
+            and today >= cell.quarter.overdue_from
+        ):
+            row["overdue"] += 1
+    order = {code: i for i, code in enumerate(AREA_ORDER)}
+    return sorted(rows.values(), key=lambda r: (r["quarter_number"], order[r["area"]]))
+
+
+def _plan_digest(plan, statuses, today, policy) -> list[Planned]:
+    if today.weekday() != policy.digest_weekday:
+        return []
+    leaders = (
+        User.objects.filter(
+            is_active=True,
+            receive_digest=True,
+            groups__name__in=[GROUP_NAMES[Role.KETUA], GROUP_NAMES[Role.KEPALA]],
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    unit_id = plan.unit_id
+    rows = digest_rows(plan, statuses, today)
+    year, week, _day = today.isocalendar()
+    result = []
+    for user in leaders:
+        if user.unit_id and user.unit_id != unit_id:
+            continue
+        scope = Scope(f"plan-{plan.pk}", f"{year}-W{week:02d}", str(plan), [])
+        scope.rows = rows
+        result.append(Planned(ReminderKind.DIGEST, user, [scope], plan, {"rows": rows}))
+    return result
+
+
+def pending_revision_notices(*, user_id: int | None = None, before: datetime | None = None):
+    """Reviews asking for revision that have not been told to the uploader yet."""
+    told = ReminderRecord.objects.filter(
+        kind=ReminderKind.REVISION,
+        scope=Concat(Value("review-"), Cast(OuterRef("pk"), CharField())),
+    )
+    reviews = (
+        Review.objects.filter(decision=Decision.REVISE)
+        .exclude(Exists(told))
+        .select_related(
+            "reviewer",
+            "version__uploaded_by",
+            "version__requirement__cell__quarter__plan__unit",
+            "version__requirement__cell__area",
+        )
+    )
+    if user_id is not None:
+        reviews = reviews.filter(version__uploaded_by_id=user_id)
+    if before is not None:
+        reviews = reviews.filter(created_at__lte=before)
+    return list(reviews.order_by("created_at", "pk"))
+
+
+def plan_revision_notices(reviews) -> list[Planned]:
+    grouped: dict[int, Planned] = {}
+    for review in reviews:
+        version = review.version
+        uploader = version.uploaded_by
+        if not uploader.is_active:
+            continue
+        requirement = version.requirement
+        entry = grouped.setdefault(
+            uploader.pk,
+            Planned(ReminderKind.REVISION, uploader, [], requirement.cell.quarter.plan, {}),
+        )
+        line = _item_line(requirement, ItemStatus.REVISE)
+        line.update(
+            {"version": version.number, "comment": review.comment, "reviewer": review.reviewer.name}
+        )
+        entry.scopes.append(
+            Scope(f"review-{review.pk}", "1", _cell_heading(requirement.cell), [line])
+        )
+    return list(grouped.values())
+
+
+def plan_reminders(*, today: date) -> list[Planned]:
+    """Everything the sweep would send on ``today`` (reads only)."""
+    planned: list[Planned] = []
+    for plan in WorkPlan.objects.select_related("unit").order_by("year", "pk"):
+        policy = policy_for(plan)
+        if today.weekday() >= 5 and not policy.send_on_weekends:
+            continue
+        statuses = plan_item_statuses(plan)
+        planned += _plan_cells(plan, statuses, today, policy)
+        planned += _plan_digest(plan, statuses, today, policy)
+    window = timezone.now() - timedelta(minutes=settings.ZI_REVISION_BATCH_MINUTES)
+    planned += plan_revision_notices(pending_revision_notices(before=window))
+    return planned
+
+
+def _already_recorded(planned: Planned) -> set[tuple[str, str]]:
+    existing = ReminderRecord.objects.filter(
+        kind=planned.kind,
+        recipient=planned.recipient,
+        scope__in=[s.key for s in planned.scopes],
+    ).values_list("scope", "period")
+    return set(existing)
+
+
+SUBJECTS = {
+    ReminderKind.UPCOMING: "Pengingat: batas waktu evidence %(quarter)s tinggal %(days)s hari",
+    ReminderKind.OVERDUE: "Evidence ZI terlambat: %(count)s butir belum lengkap",
+    ReminderKind.REVISION: "Permintaan revisi evidence ZI (%(count)s butir)",
+    ReminderKind.DIGEST: "Ringkasan mingguan ZI %(unit)s – %(date)s",
+}
+
+
+def _render(planned: Planned, scopes: list[Scope], today: date) -> dict[str, str]:
+    """Subject, text and HTML in the recipient's language, with absolute links."""
+    count = sum(len(s.lines) for s in scopes)
+    site = settings.ZI_SITE_URL.rstrip("/")
+    with translation.override(planned.recipient.preferred_language or settings.LANGUAGE_CODE):
+        quarter = planned.context.get("quarter")
+        subject = _(SUBJECTS[planned.kind]) % {
+            "quarter": quarter.label if quarter else "",
+            "days": planned.context.get("days_left", ""),
+            "count": count,
+            "unit": planned.plan.unit.short_name,
+            "date": today.strftime("%d/%m/%Y"),
+        }
+        link = site + (
+            reverse("evidence:tasks")
+            if planned.kind != ReminderKind.DIGEST
+            else reverse("workplan:matrix", args=[planned.plan.year])
+        )
+        context = {
+            "kind": planned.kind,
+            "recipient": planned.recipient,
+            "scopes": scopes,
+            "plan": planned.plan,
+            "today": today,
+            "count": count,
+            "link": link,
+            "site": site,
+            "quarter": quarter,
+            "days_left": planned.context.get("days_left"),
+            "rows": planned.context.get("rows", []),
+            "preferences_url": site + reverse("monev:preferences"),
+        }
+        text = render_to_string("monev/email/reminder.txt", context)
+        html = render_to_string("monev/email/reminder.html", context)
+    return {"subject": subject, "text": text, "html": html, "url": link}
+
+
+@dataclass
+class SweepResult:
+    created: list[Message] = field(default_factory=list)
+    skipped: int = 0
+
+
+def deliver(planned: Planned, *, today: date, send_now: bool = False) -> Message | None:
+    """Record and create the message for ``planned``, each scope exactly once.
+
+    Each scope's record is inserted in its own savepoint: a scope someone else has
+    already recorded (another sweep, another worker) is dropped; if none is left,
+    nothing is created. The e-mail is queued when the transaction commits."""
+    from .tasks import send_message
+
+    with transaction.atomic():
+        message = Message.objects.create(
+            recipient=planned.recipient,
+            kind=planned.kind,
+            subject="…",
+            body_text="",
+            body_html="",
+        )
+        kept = []
+        for scope in planned.scopes:
+            try:
+                with transaction.atomic():
+                    ReminderRecord.objects.create(
+                        kind=planned.kind,
+                        recipient=planned.recipient,
+                        scope=scope.key,
+                        period=scope.period,
+                        message=message,
+                    )
+                kept.append(scope)
+            except IntegrityError:
+                continue
+        if not kept:
+            transaction.set_rollback(True)
+            return None
+        rendered = _render(planned, kept, today)
+        message.subject = rendered["subject"][:255]
+        message.body_text = rendered["text"]
+        message.body_html = rendered["html"]
+        message.url = rendered["url"]
+        message.save(update_fields=["subject", "body_text", "body_html", "url"])
+        Notification.objects.create(
+            recipient=planned.recipient,
+            message=message,
+            kind=planned.kind,
+            title=message.subject,
+            body=rendered["text"],
+            url=rendered["url"],
+        )
+        if send_now:
+            transaction.on_commit(lambda: _send_now(message.pk))
+        else:
+            transaction.on_commit(lambda: send_message.delay(message.pk))
+    return message
+
+
+def _send_now(message_id: int) -> None:
+    from .services import message_send
+
+    try:
+        message_send(message_id=message_id)
+    except Exception as exc:  # noqa: BLE001 - recorded on the message, shown to the Ketua
+        from .services import message_failed
+
+        message_failed(message_id=message_id, error=exc)
+
+
+def run_sweep(*, today: date | None = None, send_now: bool = False) -> SweepResult:
+    """The daily sweep (beat runs it; ``send_reminders`` runs it by hand)."""
+    today = today or timezone.localdate()
+    result = SweepResult()
+    for planned in plan_reminders(today=today):
+        message = deliver(planned, today=today, send_now=send_now)
+        if message is None:
+            result.skipped += 1
+        else:
+            result.created.append(message)
+    log.info(
+        "reminder sweep %s: %s messages, %s already sent",
+        today,
+        len(result.created),
+        result.skipped,
+    )
+    return result
+
+
+def notify_revisions(*, user_id: int, send_now: bool = False) -> Message | None:
+    """Tell one uploader about every revision request not yet told (batched)."""
+    planned = plan_revision_notices(pending_revision_notices(user_id=user_id))
+    if not planned:
+        return None
+    return deliver(planned[0], today=timezone.localdate(), send_now=send_now)
+
+
+def already_sent(planned: Planned) -> bool:
+    """For the dry run: is every scope of ``planned`` already recorded?"""
+    recorded = _already_recorded(planned)
+    return all((s.key, s.period) in recorded for s in planned.scopes)

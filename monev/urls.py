@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "monev"
+
+urlpatterns = [
+    path("notifikasi/", views.notification_list, name="notifications"),
+    path("notifikasi/<int:pk>/baca/", views.notification_read, name="notification_read"),
+    path("notifikasi/baca-semua/", views.notification_read_all, name="notification_read_all"),
+    path("notifikasi/pengaturan/", views.preferences, name="preferences"),
+    path("pesan/<int:pk>/kirim-ulang/", views.message_resend, name="message_resend"),
+]

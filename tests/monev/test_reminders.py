@@ -1,0 +1,234 @@
+"""The reminder sweep with controlled dates: who gets what, exactly once."""
+
+import smtplib
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from evidence import services as evidence_services
+from monev import reminders
+from monev.choices import MessageStatus, ReminderKind
+from monev.models import Message, Notification, ReminderPolicy, ReminderRecord
+from monev.tasks import send_message
+from tests.evidence import samples
+from workplan.models import EvidenceRequirement, Quarter
+
+PICS = ["pic.mp", "pic.tl", "pic.sdm", "pic.ak", "pic.pw", "pic.pp"]
+
+
+@pytest.fixture
+def sweep(django_capture_on_commit_callbacks):
+    """Run the sweep for a date and send what it creates right away (locmem mail)."""
+
+    def run(day: str):
+        with django_capture_on_commit_callbacks(execute=True):
+            return reminders.run_sweep(today=date.fromisoformat(day), send_now=True)
+
+    return run
+
+
+def of_kind(result, kind):
+    return [m for m in result.created if m.kind == kind]
+
+
+def kinds_by_recipient(result):
+    return sorted((m.recipient.email.split("@")[0], m.kind) for m in result.created)
+
+
+def test_overdue_exactly_once_on_the_first_day_past_due_plus_grace(demo, sweep):
+    # TW I is due on 31 March 2026 with 7 grace days: overdue from Wednesday 8 April.
+    assert sweep("2026-04-07").created == []
+    first = sweep("2026-04-08")
+    assert kinds_by_recipient(first) == sorted((p, "overdue") for p in PICS)
+    assert sweep("2026-04-08").created == []  # the same day again
+    assert sweep("2026-04-09").created == []  # the next day
+    assert len(mail.outbox) == 6
+    pw = next(m for m in mail.outbox if m.to == ["pic.pw@example.org"])
+    assert "Evidence ZI terlambat: 5 butir belum lengkap" == pw.subject
+    assert "TW I · PW Penguatan Pengawasan" in pw.body
+    assert "Dokumen peta risiko dan mitigasinya" in pw.body
+    assert "http://127.0.0.1:8000/butir/" in pw.body
+    html = pw.alternatives[0][0] if hasattr(pw.alternatives[0], "__getitem__") else ""
+    assert "Dokumen peta risiko dan mitigasinya" in html
+    # A week later it repeats, until the cap.
+    assert kinds_by_recipient(sweep("2026-04-15")) == sorted((p, "overdue") for p in PICS)
+
+
+def test_overdue_without_grace_starts_the_day_after_the_due_date(demo, sweep):
+    Quarter.objects.filter(plan=demo["plan"]).update(grace_days=0)
+    due_day = sweep("2026-03-31").created
+    # On the due date itself only the last "upcoming" notice goes out (3-day window).
+    assert {m.kind for m in due_day} == {ReminderKind.UPCOMING}
+    assert len(sweep("2026-04-01").created) == 6
+    assert sweep("2026-04-02").created == []
+
+
+def test_overdue_stops_when_the_items_are_in_and_respects_the_cap(demo, sweep):
+    users = demo["users"]
+    for item in EvidenceRequirement.objects.filter(cell__quarter__number=1, cell__area__code="TL"):
+        evidence_services.evidence_upload_file(
+            requirement=item, user=users["pic.tl"],
+            upload=samples.upload(f"{item.pk}.pdf", samples.pdf(str(item.pk))),
+        )
+    first = sweep("2026-04-08")
+    assert "pic.tl" not in [m.recipient.email.split("@")[0] for m in first.created]
+    policy = ReminderPolicy.objects.get(plan=demo["plan"])
+    policy.overdue_max_repeats = 2
+    policy.save()
+    assert len(sweep("2026-04-15").created) == 5  # repeat 1
+    assert sweep("2026-04-22").created == []  # repeat 2 is past the cap
+
+
+def test_upcoming_fires_14_and_3_days_before(demo, sweep):
+    # TW II is due on Tuesday 30 June 2026. (Mondays also bring the leaders' digest.)
+    assert of_kind(sweep("2026-06-15"), ReminderKind.UPCOMING) == []
+    upcoming = sweep("2026-06-16")
+    assert kinds_by_recipient(upcoming) == sorted((p, "upcoming") for p in PICS)
+    sdm = next(m for m in mail.outbox if m.to == ["pic.sdm@example.org"])
+    assert sdm.subject == "Pengingat: batas waktu evidence TW II tinggal 14 hari"
+    assert "Dokumen SKP pada e-Kinerja" in sdm.body
+    assert sweep("2026-06-17").created == []
+    # Saturday 27 June is skipped (weekends off); Monday 29 June is inside the 3-day window.
+    assert sweep("2026-06-27").created == []
+    late = sweep("2026-06-29")
+    assert len(of_kind(late, ReminderKind.UPCOMING)) == 6
+    assert {m.kind for m in late.created} == {ReminderKind.UPCOMING, ReminderKind.DIGEST}
+
+
+def test_weekends_can_be_switched_on(demo, sweep):
+    ReminderPolicy.objects.create(plan=demo["plan"], upcoming_days=[14, 3], send_on_weekends=True)
+    # Saturday 13 June is 17 days before: nothing; Saturday 20 June (10 days): the 14-day notice.
+    assert len(sweep("2026-06-20").created) == 6
+
+
+def test_weekly_digest_counts(demo, sweep):
+    users = demo["users"]
+    mp = list(EvidenceRequirement.objects.filter(cell__quarter__number=1, cell__area__code="MP"))
+    approved = evidence_services.evidence_upload_file(
+        requirement=mp[0], user=users["pic.mp"], upload=samples.upload("a.pdf", samples.pdf("a"))
+    )
+    evidence_services.evidence_review(version=approved, user=users["tpi"], decision="approve")
+    evidence_services.evidence_upload_file(
+        requirement=mp[1], user=users["pic.mp"], upload=samples.upload("b.pdf", samples.pdf("b"))
+    )
+    users["kepala"].receive_digest = False
+    users["kepala"].save()
+    # Monday 13 April 2026.
+    result = sweep("2026-04-13")
+    digests = [m for m in result.created if m.kind == ReminderKind.DIGEST]
+    assert [m.recipient.email for m in digests] == ["ketua@example.org"]
+    body = digests[0].body_text
+    assert "TW I MP: 4 belum diunggah, 4 terlambat, 1 menunggu reviu, 0 perlu revisi, 1/6 disetujui" in body
+    assert "TW I PW: 5 belum diunggah, 5 terlambat, 0 menunggu reviu, 0 perlu revisi, 0/5 disetujui" in body
+    assert "TW II MP: 4 belum diunggah, 0 terlambat" in body
+    rows = reminders.digest_rows(demo["plan"], reminders.plan_item_statuses(demo["plan"]),
+                                 date(2026, 4, 13))
+    assert sum(r["total"] for r in rows) == 77
+    assert sum(r["overdue"] for r in rows) == 18  # TW I: 20 items, 1 approved, 1 waiting
+    assert sweep("2026-04-13").created == []
+    assert [m.kind for m in sweep("2026-04-20").created if m.kind == "digest"] == ["digest"]
+
+
+def test_revision_requests_are_batched_and_told_once(demo, django_capture_on_commit_callbacks):
+    users = demo["users"]
+    items = list(EvidenceRequirement.objects.filter(cell__quarter__number=2, cell__area__code="PW"))
+    versions = [
+        evidence_services.evidence_upload_file(
+            requirement=it, user=users["pic.pw"], upload=samples.upload(f"{i}.pdf", samples.pdf(str(i)))
+        )
+        for i, it in enumerate(items[:2])
+    ]
+    for v in versions:
+        evidence_services.evidence_review(version=v, user=users["tpi"], decision="revise",
+                                          comment=f"Perbaiki v{v.pk}")
+    with django_capture_on_commit_callbacks(execute=True):
+        message = reminders.notify_revisions(user_id=users["pic.pw"].pk, send_now=True)
+    assert message is not None and message.kind == ReminderKind.REVISION
+    assert message.subject == "Permintaan revisi evidence ZI (2 butir)"
+    assert all(f"Perbaiki v{v.pk}" in message.body_text for v in versions)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["pic.pw@example.org"]
+    assert reminders.notify_revisions(user_id=users["pic.pw"].pk) is None
+    assert ReminderRecord.objects.filter(kind=ReminderKind.REVISION).count() == 2
+    assert Notification.objects.filter(recipient=users["pic.pw"], kind="revision").count() == 1
+
+
+def test_the_daily_sweep_catches_revision_notices_the_worker_missed(demo, sweep, settings):
+    settings.ZI_REVISION_BATCH_MINUTES = 0
+    users = demo["users"]
+    item = EvidenceRequirement.objects.filter(cell__quarter__number=2, cell__area__code="PW").first()
+    version = evidence_services.evidence_upload_file(
+        requirement=item, user=users["pic.pw"], upload=samples.upload("x.pdf", samples.pdf("x"))
+    )
+    evidence_services.evidence_review(version=version, user=users["ketua"], decision="revise",
+                                      comment="Kurang lengkap")
+    result = sweep("2026-05-20")
+    assert [m.kind for m in result.created if m.recipient == users["pic.pw"]] == ["revision"]
+    assert sweep("2026-05-20").created == []
+
+
+def test_every_message_is_also_a_notification_in_the_users_language(demo, sweep):
+    pw = demo["users"]["pic.pw"]
+    pw.preferred_language = "en"
+    pw.save()
+    sweep("2026-04-08")
+    message = Message.objects.get(recipient=pw)
+    assert message.subject == "Overdue ZI evidence: 5 items incomplete"
+    note = Notification.objects.get(recipient=pw)
+    assert note.title == message.subject and note.read_at is None
+    assert message.status == MessageStatus.SENT and message.sent_at is not None
+
+
+def test_command_dry_run_and_real_run(demo, capsys, django_capture_on_commit_callbacks):
+    call_command("send_reminders", "--today", "2026-04-08", "--dry-run")
+    out = capsys.readouterr().out
+    assert "Dry run for 2026-04-08: 6 message(s) would be sent." in out
+    assert "overdue   → pic.pw@example.org (Irene Septine): TW I · PW Penguatan Pengawasan [5]" in out
+    assert Message.objects.count() == 0 and ReminderRecord.objects.count() == 0
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", "--today", "2026-04-08")
+    out = capsys.readouterr().out
+    assert "6 message(s) created" in out
+    assert len(mail.outbox) == 6
+    call_command("send_reminders", "--today", "2026-04-08")
+    assert "0 message(s) created, 0 failed, 6 already sent before." in capsys.readouterr().out
+    call_command("send_reminders", "--today", "2026-04-08", "--dry-run")
+    assert "0 message(s) would be sent" in capsys.readouterr().out
+
+
+class FailingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("mail server gone")
+
+
+def test_a_message_that_finally_fails_is_visible_to_the_ketua(demo, settings, client,
+                                                           django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.monev.test_reminders.FailingBackend"
+    with django_capture_on_commit_callbacks(execute=False):
+        result = reminders.run_sweep(today=date(2026, 4, 8))
+    message = result.created[0]
+    # Run in-process, Celery replays each retry at once: 1 try + 5 retries, then failed.
+    send_message.apply(args=[message.pk])
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FAILED
+    assert message.attempts == 1 + send_message.max_retries
+    assert "mail server gone" in message.last_error
+    client.force_login(demo["users"]["ketua"])
+    page = client.get("/status/").content.decode()
+    assert "E-mail yang gagal terkirim" in page and message.subject in page
+    assert "SMTPServerDisconnected: mail server gone" in page
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert client.post(f"/pesan/{message.pk}/kirim-ulang/").status_code == 302
+    assert len(queued) == 1  # send_message.delay, after the commit
+    message.refresh_from_db()
+    assert message.status == MessageStatus.QUEUED
+    send_message.apply(args=[message.pk])
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT
+    assert client.post(f"/pesan/{message.pk}/kirim-ulang/").status_code == 404
