@@ -69,7 +69,8 @@ def test_overdue_stops_when_the_items_are_in_and_respects_the_cap(demo, sweep):
     users = demo["users"]
     for item in EvidenceRequirement.objects.filter(cell__quarter__number=1, cell__area__code="TL"):
         evidence_services.evidence_upload_file(
-            requirement=item, user=users["pic.tl"],
+            requirement=item,
+            user=users["pic.tl"],
             upload=samples.upload(f"{item.pk}.pdf", samples.pdf(str(item.pk))),
         )
     first = sweep("2026-04-08")
@@ -120,11 +121,18 @@ def test_weekly_digest_counts(demo, sweep):
     digests = [m for m in result.created if m.kind == ReminderKind.DIGEST]
     assert [m.recipient.email for m in digests] == ["ketua@example.org"]
     body = digests[0].body_text
-    assert "TW I MP: 4 belum diunggah, 4 terlambat, 1 menunggu reviu, 0 perlu revisi, 1/6 disetujui" in body
-    assert "TW I PW: 5 belum diunggah, 5 terlambat, 0 menunggu reviu, 0 perlu revisi, 0/5 disetujui" in body
+    assert (
+        "TW I MP: 4 belum diunggah, 4 terlambat, 1 menunggu reviu, 0 perlu revisi, 1/6 disetujui"
+        in body
+    )
+    assert (
+        "TW I PW: 5 belum diunggah, 5 terlambat, 0 menunggu reviu, 0 perlu revisi, 0/5 disetujui"
+        in body
+    )
     assert "TW II MP: 4 belum diunggah, 0 terlambat" in body
-    rows = reminders.digest_rows(demo["plan"], reminders.plan_item_statuses(demo["plan"]),
-                                 date(2026, 4, 13))
+    rows = reminders.digest_rows(
+        demo["plan"], reminders.plan_item_statuses(demo["plan"]), date(2026, 4, 13)
+    )
     assert sum(r["total"] for r in rows) == 77
     assert sum(r["overdue"] for r in rows) == 18  # TW I: 20 items, 1 approved, 1 waiting
     assert sweep("2026-04-13").created == []
@@ -136,13 +144,16 @@ def test_revision_requests_are_batched_and_told_once(demo, django_capture_on_com
     items = list(EvidenceRequirement.objects.filter(cell__quarter__number=2, cell__area__code="PW"))
     versions = [
         evidence_services.evidence_upload_file(
-            requirement=it, user=users["pic.pw"], upload=samples.upload(f"{i}.pdf", samples.pdf(str(i)))
+            requirement=it,
+            user=users["pic.pw"],
+            upload=samples.upload(f"{i}.pdf", samples.pdf(str(i))),
         )
         for i, it in enumerate(items[:2])
     ]
     for v in versions:
-        evidence_services.evidence_review(version=v, user=users["tpi"], decision="revise",
-                                          comment=f"Perbaiki v{v.pk}")
+        evidence_services.evidence_review(
+            version=v, user=users["tpi"], decision="revise", comment=f"Perbaiki v{v.pk}"
+        )
     with django_capture_on_commit_callbacks(execute=True):
         message = reminders.notify_revisions(user_id=users["pic.pw"].pk, send_now=True)
     assert message is not None and message.kind == ReminderKind.REVISION
@@ -157,12 +168,15 @@ def test_revision_requests_are_batched_and_told_once(demo, django_capture_on_com
 def test_the_daily_sweep_catches_revision_notices_the_worker_missed(demo, sweep, settings):
     settings.ZI_REVISION_BATCH_MINUTES = 0
     users = demo["users"]
-    item = EvidenceRequirement.objects.filter(cell__quarter__number=2, cell__area__code="PW").first()
+    item = EvidenceRequirement.objects.filter(
+        cell__quarter__number=2, cell__area__code="PW"
+    ).first()
     version = evidence_services.evidence_upload_file(
         requirement=item, user=users["pic.pw"], upload=samples.upload("x.pdf", samples.pdf("x"))
     )
-    evidence_services.evidence_review(version=version, user=users["ketua"], decision="revise",
-                                      comment="Kurang lengkap")
+    evidence_services.evidence_review(
+        version=version, user=users["ketua"], decision="revise", comment="Kurang lengkap"
+    )
     result = sweep("2026-05-20")
     assert [m.kind for m in result.created if m.recipient == users["pic.pw"]] == ["revision"]
     assert sweep("2026-05-20").created == []
@@ -184,7 +198,9 @@ def test_command_dry_run_and_real_run(demo, capsys, django_capture_on_commit_cal
     call_command("send_reminders", "--today", "2026-04-08", "--dry-run")
     out = capsys.readouterr().out
     assert "Dry run for 2026-04-08: 6 message(s) would be sent." in out
-    assert "overdue   → pic.pw@example.org (Irene Septine): TW I · PW Penguatan Pengawasan [5]" in out
+    assert (
+        "overdue   → pic.pw@example.org (Irene Septine): TW I · PW Penguatan Pengawasan [5]" in out
+    )
     assert Message.objects.count() == 0 and ReminderRecord.objects.count() == 0
     assert mail.outbox == []
     with django_capture_on_commit_callbacks(execute=True):
@@ -206,8 +222,9 @@ class FailingBackend:
         raise smtplib.SMTPServerDisconnected("mail server gone")
 
 
-def test_a_message_that_finally_fails_is_visible_to_the_ketua(demo, settings, client,
-                                                           django_capture_on_commit_callbacks):
+def test_a_message_that_finally_fails_is_visible_to_the_ketua(
+    demo, settings, client, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "tests.monev.test_reminders.FailingBackend"
     with django_capture_on_commit_callbacks(execute=False):
         result = reminders.run_sweep(today=date(2026, 4, 8))

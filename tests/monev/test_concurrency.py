@@ -1,0 +1,30 @@
+"""Two sweeps at the same moment (two workers, or beat plus an operator) send each
+reminder once: the unique ReminderRecord decides, not memory."""
+
+from datetime import date
+
+import pytest
+
+from monev import reminders
+from monev.models import Message, ReminderRecord
+from tests.conftest import require_postgres
+from tests.evidence.test_concurrency import run_together
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("parallel", [2, 4])
+def test_concurrent_sweeps_send_each_reminder_once(demo, parallel):
+    require_postgres()
+    day = date(2026, 4, 13)  # a Monday: 6 overdue notices and 2 digests are due
+
+    def sweep():
+        return len(reminders.run_sweep(today=day).created)
+
+    results, errors = run_together([sweep] * parallel)
+    assert errors == []
+    assert sum(results) == 8
+    assert Message.objects.count() == 8
+    assert ReminderRecord.objects.count() == 6 + 2
+    per_person = Message.objects.values_list("recipient__email", "kind")
+    assert len(set(per_person)) == 8
