@@ -46,7 +46,7 @@ def test_overdue_exactly_once_on_the_first_day_past_due_plus_grace(demo, sweep):
     assert sweep("2026-04-09").created == []  # the next day
     assert len(mail.outbox) == 6
     pw = next(m for m in mail.outbox if m.to == ["pic.pw@example.org"])
-    assert "Evidence ZI terlambat: 5 butir belum lengkap" == pw.subject
+    assert pw.subject == "Evidence ZI terlambat: 5 butir belum lengkap"
     assert "TW I · PW Penguatan Pengawasan" in pw.body
     assert "Dokumen peta risiko dan mitigasinya" in pw.body
     assert "http://127.0.0.1:8000/butir/" in pw.body
