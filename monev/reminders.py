@@ -64,10 +64,11 @@ class Planned:
 
 
 def policy_for(plan: WorkPlan) -> ReminderPolicy:
-    policy, _created = ReminderPolicy.objects.get_or_create(
-        plan=plan, defaults={"upcoming_days": list(settings.ZI_REMINDER_UPCOMING_DAYS)}
+    """The plan's policy, or (unsaved) the defaults when the Ketua Tim has set none."""
+    policy = ReminderPolicy.objects.filter(plan=plan).first()
+    return policy or ReminderPolicy(
+        plan=plan, upcoming_days=list(settings.ZI_REMINDER_UPCOMING_DAYS)
     )
-    return policy
 
 
 def _item_line(item, status: str | None = None) -> dict:
@@ -135,14 +136,14 @@ def _plan_cells(plan, statuses, today, policy) -> list[Planned]:
                     (ReminderKind.OVERDUE, pic.pk),
                     Planned(ReminderKind.OVERDUE, pic, [], plan, {}),
                 )
-                scope = Scope(
-                    f"cell-{cell.pk}",
-                    f"overdue-{repeat}",
-                    _cell_heading(cell),
-                    [_item_line(i) for i in late],
+                entry.scopes.append(
+                    Scope(
+                        f"cell-{cell.pk}",
+                        f"overdue-{repeat}",
+                        _cell_heading(cell),
+                        [_item_line(i) for i in late],
+                    )
                 )
-                scope.days_late = (today - quarter.due_date).days
-                entry.scopes.append(scope)
     return list(planned.values())
 
 
@@ -205,7 +206,6 @@ def _plan_digest(plan, statuses, today, policy) -> list[Planned]:
         if user.unit_id and user.unit_id != unit_id:
             continue
         scope = Scope(f"plan-{plan.pk}", f"{year}-W{week:02d}", str(plan), [])
-        scope.rows = rows
         result.append(Planned(ReminderKind.DIGEST, user, [scope], plan, {"rows": rows}))
     return result
 

@@ -75,9 +75,7 @@ def test_overdue_stops_when_the_items_are_in_and_respects_the_cap(demo, sweep):
         )
     first = sweep("2026-04-08")
     assert "pic.tl" not in [m.recipient.email.split("@")[0] for m in first.created]
-    policy = ReminderPolicy.objects.get(plan=demo["plan"])
-    policy.overdue_max_repeats = 2
-    policy.save()
+    ReminderPolicy.objects.create(plan=demo["plan"], upcoming_days=[14, 3], overdue_max_repeats=2)
     assert len(sweep("2026-04-15").created) == 5  # repeat 1
     assert sweep("2026-04-22").created == []  # repeat 2 is past the cap
 
