@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from evidence.choices import Decision, ItemStatus
 from evidence.models import Review
@@ -279,11 +280,14 @@ def _already_recorded(planned: Planned) -> set[tuple[str, str]]:
     return set(existing)
 
 
+# Marked for extraction here, translated when rendered in the recipient's language.
 SUBJECTS = {
-    ReminderKind.UPCOMING: "Pengingat: batas waktu evidence %(quarter)s tinggal %(days)s hari",
-    ReminderKind.OVERDUE: "Evidence ZI terlambat: %(count)s butir belum lengkap",
-    ReminderKind.REVISION: "Permintaan revisi evidence ZI (%(count)s butir)",
-    ReminderKind.DIGEST: "Ringkasan mingguan ZI %(unit)s – %(date)s",
+    ReminderKind.UPCOMING: gettext_noop(
+        "Pengingat: batas waktu evidence %(quarter)s tinggal %(days)s hari"
+    ),
+    ReminderKind.OVERDUE: gettext_noop("Evidence ZI terlambat: %(count)s butir belum lengkap"),
+    ReminderKind.REVISION: gettext_noop("Permintaan revisi evidence ZI (%(count)s butir)"),
+    ReminderKind.DIGEST: gettext_noop("Ringkasan mingguan ZI %(unit)s – %(date)s"),
 }
 
 
