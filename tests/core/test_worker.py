@@ -145,6 +145,7 @@ def test_status_page_shows_the_worker(client, django_user_model):
     )
     client.force_login(ketua)
     body = client.get("/status/").content.decode()
+    assert "<title>Status sistem · ZI Portal</title>" in body
     assert "celery@server" in body and "Aktif" in body
     assert "celery@old" in body and "Tidak ada detak" in body
     assert GROUP_NAMES[Role.KETUA] == "Ketua Tim ZI"
