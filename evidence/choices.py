@@ -40,3 +40,4 @@ class AuditAction(models.TextChoices):
     MEMBER_ADD = "pokja.member_add", _("Tambah anggota pokja")
     MEMBER_REMOVE = "pokja.member_remove", _("Keluarkan anggota pokja")
     ACTIVITY_MONTHS = "activity.months", _("Ubah bulan kegiatan")
+    REALISATION = "activity.realisation", _("Catat realisasi kegiatan")

@@ -15,3 +15,19 @@ class MessageStatus(models.TextChoices):
     QUEUED = "queued", _("Dalam antrean")
     SENT = "sent", _("Terkirim")
     FAILED = "failed", _("Gagal")
+
+
+class Realisation(models.TextChoices):
+    DONE = "done", _("Terlaksana")
+    PARTIAL = "partial", _("Sebagian")
+    NOT_DONE = "not_done", _("Tidak terlaksana")
+
+
+class CellState(models.TextChoices):
+    """A commitment cell's colour on the dashboard's heat map."""
+
+    COMPLETE = "complete", _("Lengkap")
+    ON_TRACK = "on_track", _("Sesuai jadwal")
+    WAITING = "waiting", _("Menunggu reviu")
+    REVISE = "revise", _("Perlu revisi")
+    OVERDUE = "overdue", _("Terlambat")

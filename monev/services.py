@@ -73,3 +73,58 @@ def notification_mark_read(*, user: Any, notification_id: int | None = None) -> 
 def digest_preference_set(*, user: Any, receive: bool) -> None:
     user.receive_digest = receive
     user.save(update_fields=["receive_digest"])
+
+
+def realisation_record(
+    *,
+    activity,
+    month: int,
+    status: str,
+    note: str,
+    user: Any,
+    evidence_ids=(),
+    ip: str | None = None,
+):
+    """Record (or correct) what happened to ``activity`` in ``month``. The plan's months
+    stay as they are; the audit trail keeps every change."""
+    from evidence.audit import audit_record
+    from evidence.choices import AuditAction
+    from evidence.models import EvidenceVersion
+    from zi_portal.accounts.permissions import Action, require
+
+    from .choices import Realisation
+    from .models import ActivityRealisation
+
+    require(user, Action.RECORD_REALISATION, activity.pokja)
+    if status not in Realisation.values or not 1 <= int(month) <= 12:
+        raise ValueError("invalid realisation")
+    with transaction.atomic():
+        row = (
+            ActivityRealisation.objects.select_for_update()
+            .filter(activity=activity, month=month)
+            .first()
+        )
+        before = {"status": row.status, "note": row.note} if row else {}
+        if row is None:
+            row = ActivityRealisation(activity=activity, month=month, recorded_by=user)
+        row.status, row.note, row.recorded_by = status, note.strip(), user
+        row.full_clean()
+        row.save()
+        versions = EvidenceVersion.objects.filter(
+            pk__in=list(evidence_ids),
+            requirement__cell__quarter__plan_id=activity.pokja.plan_id,
+            requirement__cell__area_id=activity.pokja.area_id,
+        )
+        row.evidence.set(versions)
+        audit_record(
+            actor=user,
+            ip=ip,
+            action=AuditAction.REALISATION,
+            obj=row,
+            area=activity.pokja.area,
+            summary=f"{activity.pokja.area.code} {activity.number}. {activity.name} · "
+            f"bulan {month}: {row.get_status_display()}"[:500],
+            before=before,
+            after={"status": status, "note": row.note, "evidence": sorted(v.pk for v in versions)},
+        )
+    return row

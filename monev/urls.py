@@ -10,4 +10,10 @@ urlpatterns = [
     path("notifikasi/baca-semua/", views.notification_read_all, name="notification_read_all"),
     path("notifikasi/pengaturan/", views.preferences, name="preferences"),
     path("pesan/<int:pk>/kirim-ulang/", views.message_resend, name="message_resend"),
+    path("dasbor/", views.dashboard, name="dashboard"),
+    path(
+        "rencana/<int:year>/kegiatan/<int:pk>/realisasi/",
+        views.realisation_edit,
+        name="realisation",
+    ),
 ]

@@ -72,3 +72,100 @@ def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
         _("Pesan untuk %(who)s dimasukkan kembali ke antrean.") % {"who": message.recipient.name},
     )
     return redirect("system_status")
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The Kepala Pusbang's view of where the programme stands (also Ketua Tim and TPI)."""
+    from django.utils import timezone
+
+    from evidence.views import _current_plan
+
+    from . import dashboard as numbers
+
+    require(request.user, Action.VIEW_DASHBOARD)
+    plan = _current_plan(request)
+    if plan is None:
+        return render(request, "workplan/plan_empty.html")
+    context = numbers.build(
+        plan=plan, today=timezone.localdate(), sort=request.GET.get("urut", "days")
+    )
+    context.update({"plan": plan, "nav_active": "dashboard"})
+    return render(request, "monev/dashboard.html", context)
+
+
+def realisation_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """The area's PIC records, per month, whether a planned activity took place."""
+    from evidence.audit import client_ip
+    from evidence.models import EvidenceVersion
+    from workplan.models import Activity
+    from workplan.permissions import access_plan
+
+    from .choices import Realisation
+    from .models import ActivityRealisation
+
+    plan = access_plan(request.user, year)
+    activity = get_object_or_404(
+        Activity.objects.select_related("pokja__area", "pokja__plan"), pokja__plan=plan, pk=pk
+    )
+    require(request.user, Action.RECORD_REALISATION, activity.pokja)
+    errors = []
+    if request.method == "POST":
+        month = request.POST.get("month", "")
+        status = request.POST.get("status", "")
+        if not month.isdigit() or not 1 <= int(month) <= 12:
+            errors.append(_("Pilih bulan Jan–Des."))
+        if status not in Realisation.values:
+            errors.append(_("Pilih realisasi: Terlaksana, Sebagian, atau Tidak terlaksana."))
+        if not errors:
+            services.realisation_record(
+                activity=activity,
+                month=int(month),
+                status=status,
+                note=request.POST.get("note", "")[:1000],
+                user=request.user,
+                evidence_ids=[int(v) for v in request.POST.getlist("evidence") if v.isdigit()],
+                ip=client_ip(request),
+            )
+            messages.success(
+                request,
+                _("Realisasi kegiatan %(no)s %(area)s disimpan.")
+                % {"no": activity.number, "area": activity.pokja.area.code},
+            )
+            from django.urls import reverse
+
+            return redirect(
+                reverse("workplan:activities", args=[plan.year])
+                + f"#area-{activity.pokja.area.code}"
+            )
+    from workplan.choices import MONTH_NAMES
+
+    recorded = {
+        r.month: r
+        for r in ActivityRealisation.objects.filter(activity=activity).prefetch_related("evidence")
+    }
+    versions = (
+        EvidenceVersion.objects.filter(
+            requirement__cell__quarter__plan=plan,
+            requirement__cell__area=activity.pokja.area,
+            withdrawn_at__isnull=True,
+        )
+        .select_related("requirement__cell__quarter")
+        .order_by("-uploaded_at")[:50]
+    )
+    return render(
+        request,
+        "monev/realisation_form.html",
+        {
+            "plan": plan,
+            "activity": activity,
+            "errors": errors,
+            "versions": versions,
+            "months": [
+                (i, name, i in activity.months, recorded.get(i))
+                for i, name in enumerate(MONTH_NAMES, start=1)
+            ],
+            "choices": Realisation.choices,
+            "nav_active": "activities",
+            "selected_month": request.POST.get("month") or request.GET.get("bulan", ""),
+        },
+    )

@@ -155,20 +155,49 @@ def plan_overview(*, plan: WorkPlan) -> dict[str, Any]:
     }
 
 
-def activity_grid(*, plan: WorkPlan) -> list[tuple[Pokja, list[Activity]]]:
-    """Per area, its activities with ``month_flags`` (12 booleans) for the month grid."""
+def activity_grid(*, plan: WorkPlan, user: Any, today) -> list[tuple[Pokja, list[Activity]]]:
+    """Per area, its activities with ``month_flags`` (12 booleans: planned) and
+    ``month_states`` (planned, late, done, partial, not done) beside the plan, and
+    ``may_record`` (the user may record realisation for the area)."""
+    from monev.dashboard import month_state
+    from monev.models import ActivityRealisation
+
     pokjas = (
         Pokja.objects.filter(plan=plan)
         .select_related("area")
-        .prefetch_related(Prefetch("activities", queryset=Activity.objects.order_by("number")))
+        .prefetch_related(
+            Prefetch(
+                "activities",
+                queryset=Activity.objects.order_by("number").prefetch_related(
+                    Prefetch("realisations", queryset=ActivityRealisation.objects.all())
+                ),
+            )
+        )
         .order_by("area__order")
+    )
+    recordable = (
+        set(
+            cells_in_scope(
+                user, CommitmentCell.objects.filter(quarter__plan=plan, pic=user)
+            ).values_list("area_id", flat=True)
+        )
+        if not can(user, Action.MANAGE_PLAN)
+        else None
     )
     grid = []
     for pokja in pokjas:
         activities = list(pokja.activities.all())
+        may_record = can(user, Action.RECORD_REALISATION) and (
+            recordable is None or pokja.area_id in recordable
+        )
         for act in activities:
             planned = set(act.months)
+            realised = {r.month: r.status for r in act.realisations.all()}
             act.month_flags = [m in planned for m in range(1, 13)]
+            act.month_states = [
+                month_state(m in planned, realised.get(m), m, plan, today) for m in range(1, 13)
+            ]
+        pokja.may_record = may_record
         grid.append((pokja, activities))
     return grid
 

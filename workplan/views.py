@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -92,7 +93,9 @@ def activity_plan(request: HttpRequest, year: int) -> HttpResponse:
         "workplan/activity_grid.html",
         {
             "plan": plan,
-            "grid": selectors.activity_grid(plan=plan),
+            "grid": selectors.activity_grid(
+                plan=plan, user=request.user, today=timezone.localdate()
+            ),
             "month_names": MONTH_NAMES,
             "may_edit": can(request.user, Action.MANAGE_PLAN),
             "nav_active": "activities",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from workplan import views as workplan_views
@@ -16,6 +17,7 @@ urlpatterns = [
     path("status/", core_views.system_status, name="system_status"),
     path("", include("evidence.urls")),
     path("", include("monev.urls")),
+    path("dashboard/", RedirectView.as_view(pattern_name="monev:dashboard", query_string=True)),
     path("akun/", include("allauth.urls")),
     path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),

@@ -42,6 +42,7 @@ TABLE = {
     A.REVIEW_EVIDENCE:      [N,   Y,    N,     Y,  N,  N,    N,     N,      N,     Y],
     A.VIEW_AUDIT:           [N,   Y,    N,     Y,  N,  N,    N,     N,      N,     Y],
     A.VIEW_DASHBOARD:       [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
+    A.RECORD_REALISATION:   [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     Y],
     A.DOWNLOAD_REPORTS:     [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
     A.VIEW_SYSTEM_STATUS:   [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
 }
@@ -83,6 +84,7 @@ def test_role_by_action(people, demo, action):
     pw_cell = CommitmentCell.objects.get(quarter__plan=plan, quarter__number=2, area__code="PW")
     target = {
         A.MANAGE_POKJA_MEMBERS: Pokja.objects.get(plan=plan, area__code="PW"),
+        A.RECORD_REALISATION: Pokja.objects.get(plan=plan, area__code="PW"),
         A.UPLOAD_EVIDENCE: pw_cell,
         A.VIEW_EVIDENCE: pw_cell,
         A.WITHDRAW_EVIDENCE: pw_cell,

@@ -38,6 +38,7 @@ class Action(StrEnum):
     REVIEW_EVIDENCE = "evidence.review"
     VIEW_AUDIT = "audit.view"
     VIEW_DASHBOARD = "dashboard.view"
+    RECORD_REALISATION = "activity.realisation"  # object: Pokja
     DOWNLOAD_REPORTS = "reports.download"
     VIEW_SYSTEM_STATUS = "system.status"
 
@@ -56,6 +57,7 @@ ROLE_RULES: dict[Action, frozenset[str]] = {
     Action.REVIEW_EVIDENCE: frozenset({Role.KETUA, Role.TPI}),
     Action.VIEW_AUDIT: frozenset({Role.KETUA, Role.TPI}),
     Action.VIEW_DASHBOARD: frozenset({Role.KETUA, Role.KEPALA, Role.TPI}),
+    Action.RECORD_REALISATION: frozenset({Role.KETUA, Role.PIC}),
     Action.DOWNLOAD_REPORTS: frozenset({Role.KETUA, Role.KEPALA, Role.TPI}),
     Action.VIEW_SYSTEM_STATUS: frozenset({Role.KETUA}),
 }
@@ -119,6 +121,7 @@ _SCOPE_CHECKS: dict[Action, Callable[[Any, Any], bool]] = {
     Action.VIEW_EVIDENCE: _may_upload_to_cell,
     Action.WITHDRAW_EVIDENCE: _may_upload_to_cell,
     Action.MANAGE_POKJA_MEMBERS: _may_manage_pokja,
+    Action.RECORD_REALISATION: _may_manage_pokja,
 }
 
 
@@ -163,6 +166,9 @@ def denial_message(action: Action) -> str:
         Action.REVIEW_EVIDENCE: _("Hanya Ketua Tim ZI dan Asesor TPI yang dapat mereviu evidence."),
         Action.VIEW_AUDIT: _("Jejak audit hanya untuk Ketua Tim ZI dan Asesor TPI."),
         Action.VIEW_DASHBOARD: _("Dasbor hanya untuk Ketua Tim ZI, Kepala Pusbang dan Asesor TPI."),
+        Action.RECORD_REALISATION: _(
+            "Realisasi kegiatan dicatat oleh PIC area tersebut atau Ketua Tim ZI."
+        ),
         Action.DOWNLOAD_REPORTS: _(
             "Laporan monev hanya untuk Ketua Tim ZI, Kepala Pusbang dan Asesor TPI."
         ),

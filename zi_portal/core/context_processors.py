@@ -21,6 +21,7 @@ def portal(request: HttpRequest) -> dict:
         "nav_may_review": can(user, Action.REVIEW_EVIDENCE),
         "nav_may_audit": can(user, Action.VIEW_AUDIT),
         "nav_may_admin": user.is_staff,
+        "nav_may_dashboard": can(user, Action.VIEW_DASHBOARD),
         "unread_notifications": Notification.objects.filter(
             recipient=user, read_at__isnull=True
         ).count(),

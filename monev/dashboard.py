@@ -1,0 +1,233 @@
+"""The numbers of the leadership dashboard, computed in a fixed number of queries
+whatever the size of the plan: item statuses (2 queries), quarters, areas, activities
+with their realisations, and the recent-activity feed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch
+
+from evidence.choices import ItemStatus
+from evidence.models import EvidenceVersion, Review
+from evidence.selectors import plan_item_statuses
+from workplan.choices import MONTH_NAMES
+from workplan.models import Activity, ChangeArea, Quarter, WorkPlan
+
+from . import charts
+from .choices import CellState
+from .models import ActivityRealisation
+
+
+@dataclass
+class Tally:
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in ItemStatus})
+
+    def add(self, status: str) -> None:
+        self.total += 1
+        self.counts[status] += 1
+
+    @property
+    def approved(self) -> int:
+        return self.counts[ItemStatus.APPROVED]
+
+    @property
+    def share(self) -> float:
+        return self.approved / self.total if self.total else 0.0
+
+    @property
+    def percent(self) -> int:
+        return round(self.share * 100)
+
+
+@dataclass
+class HeatCell:
+    quarter: Quarter
+    area: ChangeArea
+    cell_id: int | None
+    pic: str
+    tally: Tally
+    state: str
+
+    @property
+    def state_label(self) -> str:
+        return CellState(self.state).label
+
+
+def current_quarter_number(plan: WorkPlan, today: date) -> int:
+    if today.year < plan.year:
+        return 1
+    if today.year > plan.year:
+        return 4
+    return (today.month - 1) // 3 + 1
+
+
+def cell_state(tally: Tally, quarter: Quarter, today: date) -> str:
+    """Complete; else overdue (past due + grace with anything missing or to revise);
+    else needs revision; waiting for review; on track."""
+    c = tally.counts
+    if tally.total and tally.approved == tally.total:
+        return CellState.COMPLETE
+    if today >= quarter.overdue_from and (c[ItemStatus.MISSING] or c[ItemStatus.REVISE]):
+        return CellState.OVERDUE
+    if c[ItemStatus.REVISE]:
+        return CellState.REVISE
+    if c[ItemStatus.PENDING]:
+        return CellState.WAITING
+    return CellState.ON_TRACK
+
+
+def month_state(
+    planned: bool, realised: str | None, month: int, plan: WorkPlan, today: date
+) -> str:
+    """One Gantt square: planned and done/partial/not done, or planned and late (its
+    month is over with nothing recorded)."""
+    if realised:
+        return realised
+    if planned:
+        month_over = (plan.year, month) < (today.year, today.month)
+        return "late" if month_over else "planned"
+    return ""
+
+
+def build(*, plan: WorkPlan, today: date, sort: str = "days") -> dict[str, Any]:
+    statuses = plan_item_statuses(plan)
+    quarters = list(Quarter.objects.filter(plan=plan).order_by("number"))
+    areas = list(ChangeArea.objects.order_by("order"))
+    current = current_quarter_number(plan, today)
+
+    year, per_quarter = Tally(), defaultdict(Tally)
+    per_area, per_pic, per_cell = defaultdict(Tally), defaultdict(Tally), defaultdict(Tally)
+    cell_info: dict[tuple[int, str], tuple[int, str]] = {}
+    overdue = []
+    for item in statuses.values():
+        cell = item.cell
+        q, code = cell.quarter.number, cell.area.code
+        for tally in (
+            year,
+            per_quarter[q],
+            per_area[code],
+            per_cell[(q, code)],
+            per_pic[cell.pic_display or "—"],
+        ):
+            tally.add(item.status)
+        cell_info[(q, code)] = (cell.pk, cell.pic_display)
+        if today >= cell.quarter.overdue_from and item.status in (
+            ItemStatus.MISSING,
+            ItemStatus.REVISE,
+        ):
+            last = item.latest.uploaded_at if item.latest else None
+            overdue.append(
+                {
+                    "item": item,
+                    "quarter": cell.quarter,
+                    "area": cell.area,
+                    "pic": cell.pic_display,
+                    "days_late": (today - cell.quarter.due_date).days,
+                    "last_activity": last,
+                    "status": item.status,
+                }
+            )
+    keys = {
+        "days": lambda r: (-r["days_late"], r["area"].order, r["item"].order),
+        "area": lambda r: (r["area"].order, r["quarter"].number, r["item"].order),
+        "pic": lambda r: (r["pic"], r["quarter"].number, r["item"].order),
+        "activity": lambda r: (r["last_activity"] is not None, r["last_activity"] or date.min),
+    }
+    overdue.sort(key=keys.get(sort, keys["days"]))
+
+    heat = [
+        [
+            HeatCell(
+                quarter=quarter,
+                area=area,
+                cell_id=cell_info.get((quarter.number, area.code), (None, ""))[0],
+                pic=cell_info.get((quarter.number, area.code), (None, ""))[1],
+                tally=per_cell[(quarter.number, area.code)],
+                state=cell_state(per_cell[(quarter.number, area.code)], quarter, today),
+            )
+            for area in areas
+        ]
+        for quarter in quarters
+    ]
+    trend_bars = [charts.Bar(q.label, per_quarter[q.number].share) for q in quarters]
+    area_bars = [charts.Bar(a.code, per_area[a.code].share) for a in areas]
+    return {
+        "today": today,
+        "current_quarter": next((q for q in quarters if q.number == current), None),
+        "year": year,
+        "quarter_tally": per_quarter[current],
+        "quarters": quarters,
+        "areas": areas,
+        "heat": heat,
+        "per_area": [(a, per_area[a.code]) for a in areas],
+        "per_pic": sorted(per_pic.items(), key=lambda kv: kv[0]),
+        "overdue": overdue,
+        "sort": sort if sort in keys else "days",
+        "trend_svg": charts.column_trend(trend_bars, title="Capaian per triwulan"),
+        "area_svg": charts.horizontal_bars(area_bars, title="Capaian per area"),
+        "gantt": gantt(plan=plan, today=today),
+        "feed": feed(plan=plan),
+        "month_names": MONTH_NAMES,
+    }
+
+
+def gantt(*, plan: WorkPlan, today: date) -> list[dict]:
+    """Per area, each activity with 12 month squares: planned, realised, late."""
+    activities = (
+        Activity.objects.filter(pokja__plan=plan)
+        .select_related("pokja__area")
+        .prefetch_related(Prefetch("realisations", queryset=ActivityRealisation.objects.all()))
+        .order_by("pokja__area__order", "number")
+    )
+    rows: list[dict] = []
+    for act in activities:
+        realised = {r.month: r.status for r in act.realisations.all()}
+        planned = set(act.months)
+        months = [month_state(m in planned, realised.get(m), m, plan, today) for m in range(1, 13)]
+        rows.append(
+            {"activity": act, "area": act.pokja.area, "months": months, "late": "late" in months}
+        )
+    return rows
+
+
+def feed(*, plan: WorkPlan, limit: int = 12) -> list[dict]:
+    """Recent uploads and reviews, newest first."""
+    versions = (
+        EvidenceVersion.objects.filter(requirement__cell__quarter__plan=plan)
+        .select_related("uploaded_by", "requirement__cell__quarter", "requirement__cell__area")
+        .order_by("-uploaded_at")[:limit]
+    )
+    reviews = (
+        Review.objects.filter(version__requirement__cell__quarter__plan=plan)
+        .select_related(
+            "reviewer", "version__requirement__cell__quarter", "version__requirement__cell__area"
+        )
+        .order_by("-created_at")[:limit]
+    )
+    events = [
+        {
+            "at": v.uploaded_at,
+            "who": v.uploaded_by.name,
+            "kind": "upload",
+            "version": v,
+            "requirement": v.requirement,
+        }
+        for v in versions
+    ] + [
+        {
+            "at": r.created_at,
+            "who": r.reviewer.name,
+            "kind": r.decision,
+            "version": r.version,
+            "requirement": r.version.requirement,
+            "comment": r.comment,
+        }
+        for r in reviews
+    ]
+    events.sort(key=lambda e: e["at"], reverse=True)
+    return events[:limit]
