@@ -67,7 +67,7 @@ def test_numbers_for_a_date_in_the_second_quarter(progress):
     assert heat[(2, "MP")].state == CellState.ON_TRACK
     assert len(numbers["overdue"]) == 20 - 2  # TW I: one approved, one waiting
     assert numbers["overdue"][0]["days_late"] == 34
-    by_area = dict((a.code, t) for a, t in numbers["per_area"])
+    by_area = {a.code: t for a, t in numbers["per_area"]}
     assert (by_area["MP"].approved, by_area["MP"].total) == (1, 17)
     assert dict(numbers["per_pic"])["Annisa Nurul Aini Firdaus"].approved == 1
 
