@@ -231,3 +231,11 @@ def feed(*, plan: WorkPlan, limit: int = 12) -> list[dict]:
     ]
     events.sort(key=lambda e: e["at"], reverse=True)
     return events[:limit]
+
+
+def area_progress(*, plan: WorkPlan) -> list[tuple[ChangeArea, Tally]]:
+    """Approved ÷ required per change area (the TPI's workspace shows it)."""
+    per_area: dict[str, Tally] = defaultdict(Tally)
+    for item in plan_item_statuses(plan).values():
+        per_area[item.cell.area.code].add(item.status)
+    return [(a, per_area[a.code]) for a in ChangeArea.objects.order_by("order")]

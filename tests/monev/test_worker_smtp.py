@@ -116,6 +116,9 @@ def private_queue(settings):
         queue.declare()
         queue.purge()
         queue.delete()
+    control = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("control_folder")
+    if control:  # the filesystem transport keeps an (now empty) exchange file
+        (Path(control) / f"{name}.exchange").unlink(missing_ok=True)
 
 
 @contextmanager
