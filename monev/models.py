@@ -97,6 +97,12 @@ class Message(models.Model):
     last_error = models.TextField(_("kesalahan terakhir"), blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("terkirim"), null=True, blank=True)
+    claimed_at = models.DateTimeField(
+        _("sedang dikirim sejak"),
+        null=True,
+        blank=True,
+        help_text=_("Diisi selama satu worker mengirim pesan ini, agar tidak dikirim dua kali."),
+    )
 
     class Meta:
         verbose_name = _("pesan")

@@ -2,27 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .choices import MessageStatus
 from .models import Message, Notification
 
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
 
 def message_send(*, message_id: int) -> bool:
-    """Send one queued message by e-mail. Safe to call twice: a message already sent is
-    not sent again. Returns True when this call sent it. SMTP errors propagate (the task
-    retries them)."""
-    with transaction.atomic():
-        message = Message.objects.select_for_update().select_related("recipient").get(pk=message_id)
-        if message.status == MessageStatus.SENT:
-            return False
-        Message.objects.filter(pk=message.pk).update(attempts=F("attempts") + 1)
+    """Send one queued message by e-mail; returns True when this call sent it.
+
+    A conditional UPDATE claims the message first, so two workers running the task for
+    the same id at once cannot both send it; a claim older than ``CLAIM_TIMEOUT`` (a worker
+    killed mid-send) may be taken over. A message already sent is never sent again. SMTP
+    errors release the claim and propagate (the task retries them). Delivery stays
+    at-least-once only where the SMTP server accepted the mail but the connection broke
+    before it said so."""
+    now = timezone.now()
+    claimed = (
+        Message.objects.filter(pk=message_id)
+        .exclude(status=MessageStatus.SENT)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    message = Message.objects.select_related("recipient").get(pk=message_id)
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
@@ -31,9 +44,13 @@ def message_send(*, message_id: int) -> bool:
         headers={"X-ZI-Message": str(message.pk)},
     )
     email.attach_alternative(message.body_html, "text/html")
-    email.send(fail_silently=False)
-    Message.objects.filter(pk=message.pk).update(
-        status=MessageStatus.SENT, sent_at=timezone.now(), last_error=""
+    try:
+        email.send(fail_silently=False)
+    except BaseException:
+        Message.objects.filter(pk=message_id).update(claimed_at=None)
+        raise
+    Message.objects.filter(pk=message_id).update(
+        status=MessageStatus.SENT, sent_at=timezone.now(), last_error="", claimed_at=None
     )
     return True
 

@@ -247,3 +247,24 @@ def test_a_message_that_finally_fails_is_visible_to_the_ketua(
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT
     assert client.post(f"/pesan/{message.pk}/kirim-ulang/").status_code == 404
+
+
+def test_a_message_being_sent_is_not_sent_twice(demo, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from monev.services import message_send
+
+    with django_capture_on_commit_callbacks(execute=False):
+        message = reminders.run_sweep(today=date(2026, 4, 8)).created[0]
+    Message.objects.filter(pk=message.pk).update(claimed_at=timezone.now())  # another worker
+    assert message_send(message_id=message.pk) is False
+    assert mail.outbox == []
+    stale = timezone.now() - timedelta(minutes=11)  # that worker died mid-send
+    Message.objects.filter(pk=message.pk).update(claimed_at=stale)
+    assert message_send(message_id=message.pk) is True
+    assert message_send(message_id=message.pk) is False
+    assert len(mail.outbox) == 1
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT and message.claimed_at is None

@@ -30,3 +30,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="zi-static-"))
 WHITENOISE_USE_FINDERS = True
+
+# Tasks queued by tests go to a queue of this test run only, so that nothing a test
+# queues is run later by a developer's worker or by another run's worker. Worker and beat
+# subprocesses started by the tests inherit the name through the environment.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.setdefault("ZI_TEST_QUEUE", f"zi-test-{os.getpid()}")
