@@ -48,7 +48,9 @@ def with_status(requirements: QuerySet[EvidenceRequirement]) -> list[EvidenceReq
         requirements.prefetch_related(
             Prefetch(
                 "versions",
-                queryset=current_versions_qs().select_related("uploaded_by").order_by("-number"),
+                queryset=current_versions_qs()
+                .select_related("uploaded_by", "replaces")
+                .order_by("-number"),
                 to_attr="current",
             )
         )

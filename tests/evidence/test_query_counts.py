@@ -19,12 +19,16 @@ def add_evidence(demo, rounds: int) -> None:
     )
     for item in items:
         pic = users["pic.pw"] if item.cell.area.code == "PW" else users["pic.tl"]
+        previous = None
         for n in range(rounds):
             version = services.evidence_upload_file(
                 requirement=item,
                 user=pic,
                 upload=samples.upload(f"f{n}.pdf", samples.pdf(f"{item.pk}-{n}-{rounds}")),
+                # The last upload replaces the one before (the API shows "replaces").
+                replaces=previous if n == rounds - 1 else None,
             )
+            previous = version
             if n % 2 == 0:
                 services.evidence_review(
                     version=version, user=users["tpi"], decision="revise", comment="Perbaiki"
