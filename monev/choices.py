@@ -31,3 +31,23 @@ class CellState(models.TextChoices):
     WAITING = "waiting", _("Menunggu reviu")
     REVISE = "revise", _("Perlu revisi")
     OVERDUE = "overdue", _("Terlambat")
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("Terbuka")
+    IN_PROGRESS = "in_progress", _("Dalam proses")
+    DONE = "done", _("Selesai")
+    NOT_ACCEPTED = "not_accepted", _("Tidak diterima")
+
+
+class ReportKind(models.TextChoices):
+    QUARTERLY = "quarterly", _("Laporan triwulan")
+    ANNUAL = "annual", _("Laporan tahunan")
+    BUNDLE = "bundle", _("Paket evidence (ZIP)")
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("Dalam antrean")
+    BUILDING = "building", _("Sedang disusun")
+    READY = "ready", _("Siap diunduh")
+    FAILED = "failed", _("Gagal")
