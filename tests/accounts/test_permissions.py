@@ -43,6 +43,10 @@ TABLE = {
     A.VIEW_AUDIT:           [N,   Y,    N,     Y,  N,  N,    N,     N,      N,     Y],
     A.VIEW_DASHBOARD:       [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
     A.RECORD_REALISATION:   [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     Y],
+    A.WRITE_NARRATIVE:      [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     Y],
+    A.RECORD_FINDING:       [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
+    A.FOLLOW_UP_FINDING:    [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     Y],
+    A.REQUEST_REPORT:       [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
     A.DOWNLOAD_REPORTS:     [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
     A.VIEW_SYSTEM_STATUS:   [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
 }
@@ -82,9 +86,23 @@ def test_table_covers_every_action():
 def test_role_by_action(people, demo, action):
     plan = demo["plan"]
     pw_cell = CommitmentCell.objects.get(quarter__plan=plan, quarter__number=2, area__code="PW")
+    from monev.models import Finding
+
+    finding = Finding(
+        plan=plan,
+        cell=pw_cell,
+        area=pw_cell.area,
+        owner=people["pic"],
+        description="x",
+        recommendation="y",
+        due_date="2026-07-31",
+        created_by=people["tpi"],
+    )
     target = {
         A.MANAGE_POKJA_MEMBERS: Pokja.objects.get(plan=plan, area__code="PW"),
         A.RECORD_REALISATION: Pokja.objects.get(plan=plan, area__code="PW"),
+        A.WRITE_NARRATIVE: Pokja.objects.get(plan=plan, area__code="PW"),
+        A.FOLLOW_UP_FINDING: finding,
         A.UPLOAD_EVIDENCE: pw_cell,
         A.VIEW_EVIDENCE: pw_cell,
         A.WITHDRAW_EVIDENCE: pw_cell,

@@ -39,6 +39,10 @@ class Action(StrEnum):
     VIEW_AUDIT = "audit.view"
     VIEW_DASHBOARD = "dashboard.view"
     RECORD_REALISATION = "activity.realisation"  # object: Pokja
+    WRITE_NARRATIVE = "area.narrative"  # object: Pokja
+    RECORD_FINDING = "finding.record"
+    FOLLOW_UP_FINDING = "finding.follow_up"  # object: Finding
+    REQUEST_REPORT = "reports.request"
     DOWNLOAD_REPORTS = "reports.download"
     VIEW_SYSTEM_STATUS = "system.status"
 
@@ -58,6 +62,10 @@ ROLE_RULES: dict[Action, frozenset[str]] = {
     Action.VIEW_AUDIT: frozenset({Role.KETUA, Role.TPI}),
     Action.VIEW_DASHBOARD: frozenset({Role.KETUA, Role.KEPALA, Role.TPI}),
     Action.RECORD_REALISATION: frozenset({Role.KETUA, Role.PIC}),
+    Action.WRITE_NARRATIVE: frozenset({Role.KETUA, Role.PIC}),
+    Action.RECORD_FINDING: frozenset({Role.KETUA, Role.KEPALA, Role.TPI}),
+    Action.FOLLOW_UP_FINDING: _EVERY_ROLE,
+    Action.REQUEST_REPORT: frozenset({Role.KETUA, Role.KEPALA, Role.TPI}),
     Action.DOWNLOAD_REPORTS: frozenset({Role.KETUA, Role.KEPALA, Role.TPI}),
     Action.VIEW_SYSTEM_STATUS: frozenset({Role.KETUA}),
 }
@@ -122,6 +130,8 @@ _SCOPE_CHECKS: dict[Action, Callable[[Any, Any], bool]] = {
     Action.WITHDRAW_EVIDENCE: _may_upload_to_cell,
     Action.MANAGE_POKJA_MEMBERS: _may_manage_pokja,
     Action.RECORD_REALISATION: _may_manage_pokja,
+    Action.WRITE_NARRATIVE: _may_manage_pokja,
+    Action.FOLLOW_UP_FINDING: lambda user, finding: finding.owner_id == user.pk,
 }
 
 
@@ -168,6 +178,16 @@ def denial_message(action: Action) -> str:
         Action.VIEW_DASHBOARD: _("Dasbor hanya untuk Ketua Tim ZI, Kepala Pusbang dan Asesor TPI."),
         Action.RECORD_REALISATION: _(
             "Realisasi kegiatan dicatat oleh PIC area tersebut atau Ketua Tim ZI."
+        ),
+        Action.WRITE_NARRATIVE: _("Narasi area ditulis oleh PIC area tersebut atau Ketua Tim ZI."),
+        Action.RECORD_FINDING: _(
+            "Temuan dicatat oleh Ketua Tim ZI, Kepala Pusbang atau Asesor TPI."
+        ),
+        Action.FOLLOW_UP_FINDING: _(
+            "Tindak lanjut dicatat oleh penanggung jawab temuan atau Ketua Tim ZI."
+        ),
+        Action.REQUEST_REPORT: _(
+            "Laporan monev diminta oleh Ketua Tim ZI, Kepala Pusbang atau Asesor TPI."
         ),
         Action.DOWNLOAD_REPORTS: _(
             "Laporan monev hanya untuk Ketua Tim ZI, Kepala Pusbang dan Asesor TPI."
