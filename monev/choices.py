@@ -9,6 +9,8 @@ class ReminderKind(models.TextChoices):
     OVERDUE = "overdue", _("Evidence terlambat")
     REVISION = "revision", _("Permintaan revisi")
     DIGEST = "digest", _("Ringkasan mingguan")
+    REPORT = "report", _("Laporan siap")
+    FINDING = "finding", _("Tindak lanjut temuan")
 
 
 class MessageStatus(models.TextChoices):

@@ -236,31 +236,72 @@ class Finding(models.Model):
     recommended action, its owner and due date, and the owner's follow-up
     (*tindak lanjut*)."""
 
-    plan = models.ForeignKey("workplan.WorkPlan", on_delete=models.PROTECT,
-                             related_name="findings", verbose_name=_("rencana kerja"))
-    cell = models.ForeignKey("workplan.CommitmentCell", on_delete=models.PROTECT, null=True,
-                             blank=True, related_name="findings", verbose_name=_("sel"))
-    requirement = models.ForeignKey("workplan.EvidenceRequirement", on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="findings",
-                                    verbose_name=_("butir evidence"))
-    activity = models.ForeignKey("workplan.Activity", on_delete=models.PROTECT, null=True,
-                                 blank=True, related_name="findings", verbose_name=_("kegiatan"))
-    area = models.ForeignKey("workplan.ChangeArea", on_delete=models.PROTECT,
-                             related_name="findings", verbose_name=_("area"))
+    plan = models.ForeignKey(
+        "workplan.WorkPlan",
+        on_delete=models.PROTECT,
+        related_name="findings",
+        verbose_name=_("rencana kerja"),
+    )
+    cell = models.ForeignKey(
+        "workplan.CommitmentCell",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("sel"),
+    )
+    requirement = models.ForeignKey(
+        "workplan.EvidenceRequirement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("butir evidence"),
+    )
+    activity = models.ForeignKey(
+        "workplan.Activity",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("kegiatan"),
+    )
+    area = models.ForeignKey(
+        "workplan.ChangeArea",
+        on_delete=models.PROTECT,
+        related_name="findings",
+        verbose_name=_("area"),
+    )
     description = models.TextField(_("temuan"))
     recommendation = models.TextField(_("rekomendasi tindakan"))
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                              related_name="owned_findings", verbose_name=_("penanggung jawab"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_findings",
+        verbose_name=_("penanggung jawab"),
+    )
     due_date = models.DateField(_("batas tindak lanjut"))
-    status = models.CharField(_("status"), max_length=14, choices=FindingStatus.choices,
-                              default=FindingStatus.OPEN, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=14,
+        choices=FindingStatus.choices,
+        default=FindingStatus.OPEN,
+        db_index=True,
+    )
     follow_up = models.TextField(_("tindak lanjut"), blank=True)
-    follow_up_evidence = models.ManyToManyField("evidence.EvidenceVersion", blank=True,
-                                                related_name="findings",
-                                                verbose_name=_("evidence tindak lanjut"))
+    follow_up_evidence = models.ManyToManyField(
+        "evidence.EvidenceVersion",
+        blank=True,
+        related_name="findings",
+        verbose_name=_("evidence tindak lanjut"),
+    )
     rejection_reason = models.TextField(_("alasan tidak diterima"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("dicatat oleh"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("dicatat oleh"),
+    )
     created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
@@ -285,15 +326,25 @@ class AreaNarrative(models.Model):
     """The year's narrative fields of one area, written by its PIC for the annual
     report: good practice (*narasi praktik baik*) and impact (*narasi dampak*)."""
 
-    plan = models.ForeignKey("workplan.WorkPlan", on_delete=models.CASCADE,
-                             related_name="narratives", verbose_name=_("rencana kerja"))
-    area = models.ForeignKey("workplan.ChangeArea", on_delete=models.PROTECT,
-                             related_name="+", verbose_name=_("area"))
+    plan = models.ForeignKey(
+        "workplan.WorkPlan",
+        on_delete=models.CASCADE,
+        related_name="narratives",
+        verbose_name=_("rencana kerja"),
+    )
+    area = models.ForeignKey(
+        "workplan.ChangeArea", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
     good_practice = models.TextField(_("narasi praktik baik"), blank=True)
     impact = models.TextField(_("narasi dampak"), blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+",
-                                   verbose_name=_("diubah oleh"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diubah oleh"),
+    )
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
@@ -311,20 +362,34 @@ class Report(models.Model):
     """A generated monev document (quarterly/annual PDF, or the evidence ZIP): a frozen
     record of that moment, with its parameters, hash, who asked and when."""
 
-    plan = models.ForeignKey("workplan.WorkPlan", on_delete=models.PROTECT,
-                             related_name="reports", verbose_name=_("rencana kerja"))
+    plan = models.ForeignKey(
+        "workplan.WorkPlan",
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("rencana kerja"),
+    )
     kind = models.CharField(_("jenis"), max_length=10, choices=ReportKind.choices)
     quarter = models.PositiveSmallIntegerField(_("triwulan"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices,
-                              default=ReportStatus.QUEUED, db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ReportStatus.choices,
+        default=ReportStatus.QUEUED,
+        db_index=True,
+    )
     error = models.TextField(_("kesalahan"), blank=True)
     file = models.FileField(_("berkas"), max_length=500, blank=True)
     size = models.PositiveBigIntegerField(_("ukuran"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     params = models.JSONField(_("parameter"), default=dict, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     null=True, blank=True, related_name="+",
-                                     verbose_name=_("diminta oleh"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diminta oleh"),
+    )
     requested_at = models.DateTimeField(_("diminta"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("mulai disusun"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
@@ -336,8 +401,7 @@ class Report(models.Model):
         ordering = ["-requested_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(quarter__isnull=True)
-                | models.Q(quarter__gte=1, quarter__lte=4),
+                condition=models.Q(quarter__isnull=True) | models.Q(quarter__gte=1, quarter__lte=4),
                 name="report_quarter_1_4",
             ),
         ]

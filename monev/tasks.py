@@ -40,3 +40,19 @@ def notify_revisions(user_id: int) -> None:
     """Queued (with a delay) when a reviewer asks for revision: by the time it runs,
     every revision request made for this uploader in the window goes out as one mail."""
     reminders.notify_revisions(user_id=user_id)
+
+
+@shared_task(acks_late=True, ignore_result=True, soft_time_limit=600, time_limit=660)
+def build_report(report_id: int) -> None:
+    """Build one requested report (PDF or evidence ZIP); see monev.reports."""
+    from .reports import report_build
+
+    report_build(report_id=report_id)
+
+
+@shared_task(ignore_result=True)
+def reap_reports() -> int:
+    """Beat runs this: builds whose worker died are marked failed, never left building."""
+    from .reports import reports_reap
+
+    return reports_reap()

@@ -11,6 +11,9 @@ urlpatterns = [
     path("notifikasi/pengaturan/", views.preferences, name="preferences"),
     path("pesan/<int:pk>/kirim-ulang/", views.message_resend, name="message_resend"),
     path("dasbor/", views.dashboard, name="dashboard"),
+    path("laporan/", views.report_list, name="reports"),
+    path("laporan/minta/", views.report_request, name="report_request"),
+    path("laporan/<int:pk>/unduh/", views.report_download, name="report_download"),
     path(
         "rencana/<int:year>/kegiatan/<int:pk>/realisasi/",
         views.realisation_edit,

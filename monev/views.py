@@ -169,3 +169,89 @@ def realisation_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             "selected_month": request.POST.get("month") or request.GET.get("bulan", ""),
         },
     )
+
+
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The reports page: ask for a report, watch its status, download it."""
+    from evidence.views import _current_plan
+    from zi_portal.accounts.permissions import can
+
+    from .models import Report
+
+    require(request.user, Action.DOWNLOAD_REPORTS)
+    plan = _current_plan(request)
+    if plan is None:
+        return render(request, "workplan/plan_empty.html")
+    reports = list(
+        Report.objects.filter(plan=plan)
+        .select_related("requested_by")
+        .order_by("-requested_at")[:100]
+    )
+    busy = any(r.status in ("queued", "building") for r in reports)
+    return render(
+        request,
+        "monev/report_list.html",
+        {
+            "plan": plan,
+            "reports": reports,
+            "busy": busy,
+            "nav_active": "reports",
+            "may_request": can(request.user, Action.REQUEST_REPORT),
+        },
+    )
+
+
+@require_POST
+def report_request(request: HttpRequest) -> HttpResponse:
+    from evidence.views import _current_plan
+
+    from .choices import ReportKind
+    from .reports import report_request as queue_report
+
+    require(request.user, Action.REQUEST_REPORT)
+    plan = _current_plan(request)
+    choice = request.POST.get("jenis", "")
+    kinds = {
+        "tw1": (ReportKind.QUARTERLY, 1),
+        "tw2": (ReportKind.QUARTERLY, 2),
+        "tw3": (ReportKind.QUARTERLY, 3),
+        "tw4": (ReportKind.QUARTERLY, 4),
+        "tahunan": (ReportKind.ANNUAL, None),
+    }
+    kinds.update({f"zip-tw{n}": (ReportKind.BUNDLE, n) for n in range(1, 5)})
+    kinds["zip-tahunan"] = (ReportKind.BUNDLE, None)
+    if plan is None or choice not in kinds:
+        messages.error(request, _("Pilih jenis laporan: TW I–IV, tahunan, atau paket evidence."))
+        return redirect("monev:reports")
+    kind, quarter = kinds[choice]
+    report = queue_report(plan=plan, kind=kind, quarter=quarter, user=request.user)
+    messages.success(
+        request,
+        _("%(report)s dimasukkan ke antrean. Halaman ini diperbarui sendiri sampai laporan siap.")
+        % {"report": report},
+    )
+    return redirect("monev:reports")
+
+
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse, Http404
+
+    from .choices import ReportStatus
+    from .models import Report
+
+    require(request.user, Action.DOWNLOAD_REPORTS)
+    report = get_object_or_404(Report.objects.select_related("plan__unit"), pk=pk)
+    unit_id = getattr(request.user, "unit_id", None)
+    if (unit_id and report.plan.unit_id != unit_id) or report.status != ReportStatus.READY:
+        raise Http404(_("Laporan ini tidak ada atau belum siap."))
+    name = report.file.name.rsplit("/", 1)[-1]
+    response = FileResponse(
+        default_storage.open(report.file.name, "rb"),
+        as_attachment=True,
+        filename=name,
+        content_type="application/zip" if name.endswith(".zip") else "application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

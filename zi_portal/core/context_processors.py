@@ -22,6 +22,7 @@ def portal(request: HttpRequest) -> dict:
         "nav_may_audit": can(user, Action.VIEW_AUDIT),
         "nav_may_admin": user.is_staff,
         "nav_may_dashboard": can(user, Action.VIEW_DASHBOARD),
+        "nav_may_reports": can(user, Action.DOWNLOAD_REPORTS),
         "unread_notifications": Notification.objects.filter(
             recipient=user, read_at__isnull=True
         ).count(),

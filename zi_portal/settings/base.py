@@ -196,6 +196,9 @@ ZI_REMINDER_HOUR = env.int("ZI_REMINDER_HOUR", default=7)
 ZI_REMINDER_MINUTE = env.int("ZI_REMINDER_MINUTE", default=0)
 # Defaults for a plan's reminder policy (editable per plan in the admin).
 ZI_REMINDER_UPCOMING_DAYS = env.list("ZI_REMINDER_UPCOMING_DAYS", cast=int, default=[14, 3])
+# Seconds a report build waits before starting (0 in production; tests use it to kill a
+# worker in the middle of a build).
+ZI_REPORT_BUILD_DELAY = env.float("ZI_REPORT_BUILD_DELAY", default=0.0)
 # Revision requests made within this many minutes reach the uploader as one e-mail.
 ZI_REVISION_BATCH_MINUTES = env.int("ZI_REVISION_BATCH_MINUTES", default=15)
 CELERY_BEAT_SCHEDULE = {
@@ -203,6 +206,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monev.tasks.reminder_sweep",
         "schedule": crontab(hour=ZI_REMINDER_HOUR, minute=ZI_REMINDER_MINUTE),
     },
+    "reap-reports": {"task": "monev.tasks.reap_reports", "schedule": 300.0},
     "worker-heartbeat": {
         "task": "zi_portal.core.tasks.heartbeat",
         "schedule": ZI_HEARTBEAT_SECONDS,
@@ -254,5 +258,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -1,0 +1,289 @@
+"""Quarterly and annual monev reports as PDF (WeasyPrint), built by a Celery task.
+
+``report_context`` gathers the data (a fixed number of queries), ``render_pdf`` turns it
+into PDF bytes, ``report_build`` runs one requested ``Report`` from queued to ready (or
+failed with the reason) and stores the file through django-storages with its SHA-256.
+``reports_reap`` marks builds whose worker died as failed, so a report is never left
+"building" for ever."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Prefetch, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from evidence.choices import ItemStatus
+from evidence.models import EvidenceVersion, Review
+from evidence.selectors import plan_item_statuses
+from workplan.models import ChangeArea, CommitmentCell, Quarter, WorkPlan
+
+from . import charts, dashboard
+from .choices import ReminderKind, ReportKind, ReportStatus
+from .models import AreaNarrative, Finding, Notification, Report
+
+log = logging.getLogger(__name__)
+BUILD_TIMEOUT = timedelta(minutes=15)
+
+
+def report_context(
+    *, plan: WorkPlan, quarter: int | None, today: date, requested_by: Any = None
+) -> dict[str, Any]:
+    """Everything a quarterly (``quarter`` 1–4) or annual (None) report shows."""
+    statuses = plan_item_statuses(plan)
+    numbers = dashboard.build(plan=plan, today=today)
+    quarters = {q.number: q for q in Quarter.objects.filter(plan=plan)}
+    wanted = [quarter] if quarter else [1, 2, 3, 4]
+    versions = (
+        EvidenceVersion.objects.filter(
+            requirement__cell__quarter__plan=plan, requirement__cell__quarter__number__in=wanted
+        )
+        .select_related("uploaded_by")
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=Review.objects.select_related("reviewer").order_by("created_at", "pk"),
+            )
+        )
+        .order_by("number")
+    )
+    by_item: dict[int, list] = defaultdict(list)
+    for v in versions:
+        by_item[v.requirement_id].append(v)
+    cells = (
+        CommitmentCell.objects.filter(quarter__plan=plan, quarter__number__in=wanted)
+        .select_related("quarter", "area", "pic")
+        .prefetch_related("outputs")
+        .order_by("area__order", "quarter__number")
+    )
+    items_by_cell: dict[int, list] = defaultdict(list)
+    for item in statuses.values():
+        if item.cell.quarter.number in wanted:
+            all_versions = by_item.get(item.pk, [])
+            item.version_count = len(all_versions)
+            item.first_upload = all_versions[0].uploaded_at if all_versions else None
+            item.last_upload = all_versions[-1].uploaded_at if all_versions else None
+            item.comments = [r for v in all_versions for r in v.reviews.all() if r.comment]
+            quarter_obj = item.cell.quarter
+            item.late = item.status in (ItemStatus.MISSING, ItemStatus.REVISE) and (
+                today >= quarter_obj.overdue_from
+            )
+            items_by_cell[item.cell_id].append(item)
+    areas = []
+    narratives = {n.area_id: n for n in AreaNarrative.objects.filter(plan=plan)}
+    for area in ChangeArea.objects.order_by("order"):
+        area_cells = [c for c in cells if c.area_id == area.pk]
+        for cell in area_cells:
+            cell.items = sorted(items_by_cell.get(cell.pk, []), key=lambda i: i.order)
+            cell.tally = dashboard.Tally()
+            for it in cell.items:
+                cell.tally.add(it.status)
+        areas.append(
+            {
+                "area": area,
+                "cells": area_cells,
+                "narrative": narratives.get(area.pk),
+                "gantt": [r for r in numbers["gantt"] if r["area"].pk == area.pk],
+            }
+        )
+    in_period = Q()
+    if quarter:  # a quarter's report: findings on its cells and items, and on activities
+        in_period = (
+            Q(cell__quarter__number=quarter)
+            | Q(requirement__cell__quarter__number=quarter)
+            | Q(activity__isnull=False)
+        )
+    findings = list(
+        Finding.objects.filter(plan=plan)
+        .filter(in_period)
+        .select_related("area", "owner", "cell__quarter", "requirement", "activity")
+        .order_by("area__order", "due_date", "pk")
+    )
+    period_tally = dashboard.Tally()
+    per_area_period: dict[str, dashboard.Tally] = defaultdict(dashboard.Tally)
+    for item in statuses.values():
+        if item.cell.quarter.number in wanted:
+            period_tally.add(item.status)
+            per_area_period[item.cell.area.code].add(item.status)
+    area_bars = [charts.Bar(a["area"].code, per_area_period[a["area"].code].share) for a in areas]
+    return {
+        "plan": plan,
+        "unit": plan.unit,
+        "quarter": quarters.get(quarter) if quarter else None,
+        "annual": quarter is None,
+        "today": today,
+        "generated_at": timezone.localtime(),
+        "requested_by": requested_by,
+        "period_tally": period_tally,
+        "per_area": [(a["area"], per_area_period[a["area"].code]) for a in areas],
+        "area_chart": charts.horizontal_bars(area_bars, title="Capaian per area"),
+        "trend_chart": numbers["trend_svg"],
+        "quarters": [quarters[n] for n in sorted(quarters)],
+        "quarter_tallies": [(quarters[n], numbers_quarter(statuses, n)) for n in sorted(quarters)],
+        "areas": areas,
+        "findings": findings,
+        "month_names": numbers["month_names"],
+    }
+
+
+def numbers_quarter(statuses: dict, number: int) -> dashboard.Tally:
+    tally = dashboard.Tally()
+    for item in statuses.values():
+        if item.cell.quarter.number == number:
+            tally.add(item.status)
+    return tally
+
+
+def render_pdf(context: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    with translation.override("id"):
+        html = render_to_string("monev/pdf/report.html", context)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def build_pdf(
+    *, plan: WorkPlan, quarter: int | None, today: date | None = None, requested_by: Any = None
+) -> bytes:
+    """The report as PDF bytes (the command line and the task use the same path)."""
+    context = report_context(
+        plan=plan, quarter=quarter, today=today or timezone.localdate(), requested_by=requested_by
+    )
+    return render_pdf(context)
+
+
+def report_request(*, plan: WorkPlan, kind: str, quarter: int | None, user: Any) -> Report:
+    """Queue a report; the worker builds it. Returns the queued row."""
+    from zi_portal.accounts.permissions import Action, require
+
+    from .tasks import build_report
+
+    require(user, Action.REQUEST_REPORT)
+    if kind == ReportKind.QUARTERLY and quarter not in (1, 2, 3, 4):
+        raise ValueError("quarter required")
+    report = Report(
+        plan=plan,
+        kind=kind,
+        quarter=quarter if kind != ReportKind.ANNUAL else None,
+        requested_by=user,
+        params={"year": plan.year, "quarter": quarter, "kind": kind, "unit": plan.unit.code},
+    )
+    report.full_clean()
+    with transaction.atomic():
+        report.save()
+        transaction.on_commit(lambda: build_report.delay(report.pk))
+    return report
+
+
+def _claim(report_id: int) -> Report | None:
+    """Move a queued (or failed, or abandoned) report to building; None if another run
+    has it or it is already ready."""
+    now = timezone.now()
+    claimed = (
+        Report.objects.filter(pk=report_id)
+        .filter(
+            Q(status__in=[ReportStatus.QUEUED, ReportStatus.FAILED])
+            | Q(status=ReportStatus.BUILDING, started_at__lt=now - BUILD_TIMEOUT)
+        )
+        .update(status=ReportStatus.BUILDING, started_at=now, error="", attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    return Report.objects.select_related("plan__unit", "requested_by").get(pk=report_id)
+
+
+def _file_name(report: Report, extension: str) -> str:
+    period = f"tw{report.quarter}" if report.quarter else "tahunan"
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    return (
+        f"reports/{report.plan.year}/{report.plan.unit.code}/"
+        f"{report.kind}-{report.plan.year}-{period}-{stamp}-{report.pk}.{extension}"
+    )
+
+
+def report_build(*, report_id: int) -> Report | None:
+    """Build, store and announce one report. Safe to run twice."""
+    report = _claim(report_id)
+    if report is None:
+        return None
+    delay = float(getattr(settings, "ZI_REPORT_BUILD_DELAY", 0) or 0)
+    stored = None
+    try:
+        if delay:  # lets the tests kill a worker in the middle of a build
+            time.sleep(delay)
+        if report.kind == ReportKind.BUNDLE:
+            stored, size, digest = _build_bundle(report)
+        else:
+            data = build_pdf(
+                plan=report.plan, quarter=report.quarter, requested_by=report.requested_by
+            )
+            stored = default_storage.save(_file_name(report, "pdf"), ContentFile(data))
+            size, digest = len(data), hashlib.sha256(data).hexdigest()
+        with transaction.atomic():
+            Report.objects.filter(pk=report.pk).update(
+                status=ReportStatus.READY,
+                file=stored,
+                size=size,
+                sha256=digest,
+                finished_at=timezone.now(),
+            )
+            if report.requested_by_id:
+                Notification.objects.create(
+                    recipient=report.requested_by,
+                    kind=ReminderKind.REPORT,
+                    title=f"{report} siap diunduh",
+                    body=f"{report} selesai disusun ({size} bita, SHA-256 {digest}).",
+                    url=f"/laporan/#laporan-{report.pk}",
+                )
+    except Exception as exc:
+        if stored:
+            default_storage.delete(stored)
+        Report.objects.filter(pk=report.pk).update(
+            status=ReportStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        log.exception("report %s failed", report.pk)
+        return Report.objects.get(pk=report.pk)
+    return Report.objects.get(pk=report.pk)
+
+
+def _build_bundle(report: Report) -> tuple[str, int, str]:
+    import tempfile
+
+    from .bundles import build_bundle
+
+    with tempfile.TemporaryFile() as tmp:
+        build_bundle(plan=report.plan, quarter=report.quarter, target=tmp)
+        tmp.seek(0)
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: tmp.read(1024 * 1024), b""):
+            digest.update(chunk)
+        size = tmp.tell()
+        tmp.seek(0)
+        from django.core.files import File
+
+        stored = default_storage.save(_file_name(report, "zip"), File(tmp))
+    return stored, size, digest.hexdigest()
+
+
+def reports_reap(*, now=None) -> int:
+    """Mark builds abandoned by a dead worker as failed (beat runs this)."""
+    now = now or timezone.now()
+    return Report.objects.filter(
+        status=ReportStatus.BUILDING, started_at__lt=now - BUILD_TIMEOUT
+    ).update(
+        status=ReportStatus.FAILED,
+        finished_at=now,
+        error="Worker berhenti saat menyusun laporan; minta ulang laporan ini.",
+    )

@@ -1,0 +1,252 @@
+"""Monev PDF reports: what they say, how they are built, stored and downloaded."""
+
+import hashlib
+import io
+import os
+import signal
+import time
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from evidence import services as evidence_services
+from monev import reports
+from monev.choices import ReportKind, ReportStatus
+from monev.models import AreaNarrative, Finding, Notification, Report
+from tests.evidence import samples
+from workplan.models import ChangeArea, CommitmentCell, EvidenceRequirement
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text with line breaks folded into spaces (table cells wrap)."""
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def data(demo):
+    users = demo["users"]
+    items = list(EvidenceRequirement.objects.filter(cell__quarter__number=1, cell__area__code="MP"))
+    v = evidence_services.evidence_upload_file(
+        requirement=items[0],
+        user=users["pic.mp"],
+        upload=samples.upload("sk.pdf", samples.pdf("sk")),
+    )
+    evidence_services.evidence_review(version=v, user=users["tpi"], decision="approve")
+    w = evidence_services.evidence_upload_file(
+        requirement=items[1],
+        user=users["pic.mp"],
+        upload=samples.upload("rk.pdf", samples.pdf("rk")),
+    )
+    evidence_services.evidence_review(
+        version=w, user=users["tpi"], decision="revise", comment="Belum ditandatangani Kepala"
+    )
+    cell = CommitmentCell.objects.get(quarter__number=1, area__code="PW")
+    Finding.objects.create(
+        plan=demo["plan"],
+        cell=cell,
+        area=cell.area,
+        owner=users["pic.pw"],
+        description="Peta risiko belum memuat risiko gratifikasi",
+        recommendation="Lengkapi peta risiko",
+        due_date=date(2026, 4, 30),
+        created_by=users["tpi"],
+    )
+    AreaNarrative.objects.create(
+        plan=demo["plan"],
+        area=ChangeArea.objects.get(code="MP"),
+        good_practice="Agen perubahan aktif tiap bulan",
+        impact="Budaya kerja membaik",
+    )
+    return demo
+
+
+def test_quarterly_report_text(data):
+    pdf = reports.build_pdf(plan=data["plan"], quarter=1, today=date(2026, 4, 13))
+    assert pdf.startswith(b"%PDF-")
+    text = pdf_text(pdf)
+    for expected in [
+        "Laporan Monitoring dan Evaluasi",
+        "TW I 2026",
+        "Pusat Pengembangan Aparatur",
+        "13 April 2026",
+        "Daftar Isi",
+        "Ringkasan capaian",
+        "Manajemen Perubahan",
+        "Penataan Tatalaksana",
+        "Peningkatan Kualitas Pelayanan Publik",
+        "Annisa Nurul Aini Firdaus",
+        "Irene Septine",
+        "Dokumen SK Tim Internal Pembangunan ZI",
+        "Disetujui",
+        "Perlu revisi",
+        "Belum diunggah",
+        "Terlambat",
+        "Belum ditandatangani Kepala",
+        "Peta risiko belum memuat risiko gratifikasi",
+        "Temuan dan tindak lanjut",
+        "Halaman 2 dari",
+    ]:
+        assert expected in text, expected
+    assert "butir disetujui (1 dari 20)" in text
+    assert "Narasi dampak" not in text  # annual only
+    assert "Implementasi & Penilaian" not in text  # TW II is not in the TW I report
+
+
+def test_annual_report_has_trend_and_narratives(data):
+    text = pdf_text(reports.build_pdf(plan=data["plan"], quarter=None, today=date(2026, 12, 31)))
+    assert "Laporan Tahunan 2026" in text and "Tren per triwulan" in text
+    assert "Agen perubahan aktif tiap bulan" in text and "Budaya kerja membaik" in text
+    assert "Konsolidasi & Dampak" in text
+    assert "butir disetujui (1 dari 77)" in text
+
+
+def test_request_build_store_and_download(client, data, django_capture_on_commit_callbacks):
+    users = data["users"]
+    client.force_login(users["tpi"])
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(reverse("monev:report_request") + "?tahun=2026", {"jenis": "tw1"})
+    assert response.status_code == 302 and len(queued) == 1
+    report = Report.objects.get()
+    assert (report.kind, report.quarter, report.status) == (ReportKind.QUARTERLY, 1, "queued")
+    page = client.get(reverse("monev:reports")).content.decode()
+    assert 'data-status="queued"' in page and 'http-equiv="refresh"' in page
+    built = reports.report_build(report_id=report.pk)
+    assert built.status == ReportStatus.READY and built.attempts == 1
+    with default_storage.open(built.file.name, "rb") as fh:
+        stored = fh.read()
+    assert stored.startswith(b"%PDF-") and hashlib.sha256(stored).hexdigest() == built.sha256
+    assert built.params == {
+        "year": 2026,
+        "quarter": 1,
+        "kind": "quarterly",
+        "unit": "PUSBANG-APARATUR-KOMDIGI",
+    }
+    assert Notification.objects.filter(recipient=users["tpi"], kind="report").exists()
+    assert reports.report_build(report_id=report.pk) is None  # already ready: nothing twice
+    download = client.get(reverse("monev:report_download", args=[report.pk]))
+    assert b"".join(download.streaming_content) == stored
+    assert download["Content-Disposition"].startswith("attachment;")
+    client.force_login(users["pic.pw"])
+    assert client.get(reverse("monev:report_download", args=[report.pk])).status_code == 403
+    assert client.get(reverse("monev:reports")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("kepala", 302), ("ketua", 302), ("tpi", 302), ("pic.mp", 403)]
+)
+def test_who_may_ask_for_a_report(client, demo, who, status, django_capture_on_commit_callbacks):
+    client.force_login(demo["users"][who])
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("monev:report_request"), {"jenis": "tahunan"})
+    assert response.status_code == status
+
+
+def test_a_failed_build_says_why_and_leaves_no_file(data, monkeypatch):
+    report = Report.objects.create(plan=data["plan"], kind=ReportKind.ANNUAL)
+
+    def broken(**kwargs):
+        raise RuntimeError("font hilang")
+
+    monkeypatch.setattr(reports, "build_pdf", broken)
+    result = reports.report_build(report_id=report.pk)
+    assert result.status == ReportStatus.FAILED and "font hilang" in result.error
+    assert not result.file
+    assert not default_storage.exists("reports")
+
+
+def test_abandoned_builds_are_reaped_and_can_be_retried(data):
+    report = Report.objects.create(
+        plan=data["plan"],
+        kind=ReportKind.QUARTERLY,
+        quarter=1,
+        status=ReportStatus.BUILDING,
+        started_at=timezone.now(),
+    )
+    assert reports.reports_reap() == 0  # still within the build timeout
+    assert reports.report_build(report_id=report.pk) is None  # someone is building it
+    Report.objects.filter(pk=report.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    assert reports.reports_reap() == 1
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED and "Worker berhenti" in report.error
+    assert reports.report_build(report_id=report.pk).status == ReportStatus.READY
+
+
+def test_build_report_command(data, tmp_path):
+    out = tmp_path / "tw1.pdf"
+    call_command(
+        "build_report",
+        "--year",
+        "2026",
+        "--quarter",
+        "1",
+        "--output",
+        str(out),
+        "--today",
+        "2026-04-13",
+        stderr=io.StringIO(),
+    )
+    assert out.read_bytes().startswith(b"%PDF-")
+    annual = tmp_path / "tahunan.pdf"
+    call_command(
+        "build_report", "--year", "2026", "--annual", "--output", str(annual), stderr=io.StringIO()
+    )
+    assert "Laporan Tahunan 2026" in pdf_text(annual.read_bytes())
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_build_never_leaves_it_building(demo, tmp_path):
+    """A real worker is killed (SIGKILL) while it builds; the reaper marks the report
+    failed with the reason, and asking again builds it."""
+    from tests.conftest import require_service
+    from tests.core.test_worker import broker_available, start, stop, wait_for
+
+    require_service(broker_available(), "the Celery broker")
+    worker = start(
+        [
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "--pool=solo",
+            "-n",
+            "zi-report@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        tmp_path,
+        "worker",
+        ZI_REPORT_BUILD_DELAY="60",
+    )
+    try:
+        report = Report.objects.create(
+            plan=demo["plan"],
+            kind=ReportKind.QUARTERLY,
+            quarter=1,
+            requested_by=demo["users"]["tpi"],
+        )
+        from monev.tasks import build_report
+
+        build_report.delay(report.pk)
+        wait_for(
+            lambda: Report.objects.get(pk=report.pk).status == ReportStatus.BUILDING,
+            60,
+            "the worker to start building",
+            tmp_path,
+        )
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=20)
+    finally:
+        stop(worker)
+    time.sleep(0.5)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.BUILDING  # the worker died holding it
+    assert reports.reports_reap(now=timezone.now() + reports.BUILD_TIMEOUT * 2) == 1
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED
+    assert reports.report_build(report_id=report.pk).status == ReportStatus.READY
