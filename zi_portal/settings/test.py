@@ -16,7 +16,8 @@ SECRET_KEY = "test-only-secret-key-5d2f0c7e9a1b3c4d6e8f"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="zi-media-"))
+# A worker started by a test is told the test's media folder through ZI_TEST_MEDIA_ROOT.
+MEDIA_ROOT = Path(os.environ.get("ZI_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="zi-media-"))
 if not AWS_STORAGE_BUCKET_NAME:  # noqa: F405
     STORAGES["default"] = {  # noqa: F405
         "BACKEND": "django.core.files.storage.FileSystemStorage",
