@@ -13,6 +13,7 @@ urlpatterns = [
     path("dasbor/", views.dashboard, name="dashboard"),
     path("laporan/", views.report_list, name="reports"),
     path("laporan/minta/", views.report_request, name="report_request"),
+    path("laporan/monev.xlsx", views.monev_xlsx, name="monev_xlsx"),
     path("laporan/<int:pk>/unduh/", views.report_download, name="report_download"),
     path(
         "rencana/<int:year>/kegiatan/<int:pk>/realisasi/",

@@ -255,3 +255,23 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def monev_xlsx(request: HttpRequest) -> HttpResponse:
+    """The monev tables (status per item, findings) as one workbook."""
+    from django.utils import timezone
+
+    from evidence.views import _current_plan
+
+    from .xlsx import monev_workbook
+
+    require(request.user, Action.DOWNLOAD_REPORTS)
+    plan = _current_plan(request)
+    if plan is None:
+        return render(request, "workplan/plan_empty.html")
+    response = HttpResponse(
+        monev_workbook(plan=plan, today=timezone.localdate()),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="monev-zi-{plan.year}.xlsx"'
+    return response

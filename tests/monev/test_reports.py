@@ -250,3 +250,25 @@ def test_a_worker_killed_mid_build_never_leaves_it_building(demo, tmp_path):
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED
     assert reports.report_build(report_id=report.pk).status == ReportStatus.READY
+
+
+def test_evidence_bundle_through_a_report_and_the_xlsx(client, data):
+    import zipfile
+
+    report = Report.objects.create(plan=data["plan"], kind=ReportKind.BUNDLE, quarter=1)
+    built = reports.report_build(report_id=report.pk)
+    assert built.status == ReportStatus.READY and built.file.name.endswith(".zip")
+    with default_storage.open(built.file.name, "rb") as fh:
+        raw = fh.read()
+    assert hashlib.sha256(raw).hexdigest() == built.sha256
+    names = zipfile.ZipFile(io.BytesIO(raw)).namelist()
+    assert "manifest.csv" in names and "index.html" in names
+    assert any(n.startswith("MP/TW I/") and n.endswith("sk.pdf") for n in names)
+    client.force_login(data["users"]["kepala"])
+    workbook = client.get(reverse("monev:monev_xlsx") + "?tahun=2026")
+    assert workbook.status_code == 200
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(workbook.content))
+    assert wb.sheetnames[:2] == ["Status Butir", "Temuan"]
+    assert wb["Status Butir"].max_row == 78
