@@ -19,6 +19,7 @@ from workplan.models import Activity, ChangeArea, Quarter, WorkPlan
 
 from . import charts
 from .choices import CellState
+from .findings import overdue_findings
 from .models import ActivityRealisation
 
 
@@ -173,6 +174,7 @@ def build(*, plan: WorkPlan, today: date, sort: str = "days") -> dict[str, Any]:
         "gantt": gantt(plan=plan, today=today),
         "feed": feed(plan=plan),
         "month_names": MONTH_NAMES,
+        "findings_overdue": overdue_findings(plan, today).count(),
     }
 
 

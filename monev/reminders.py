@@ -266,9 +266,49 @@ def plan_reminders(*, today: date) -> list[Planned]:
         statuses = plan_item_statuses(plan)
         planned += _plan_cells(plan, statuses, today, policy)
         planned += _plan_digest(plan, statuses, today, policy)
+    if today.weekday() < 5:
+        planned += _plan_findings(today)
     window = timezone.now() - timedelta(minutes=settings.ZI_REVISION_BATCH_MINUTES)
     planned += plan_revision_notices(pending_revision_notices(before=window))
     return planned
+
+
+FINDING_REPEAT_DAYS = 7
+FINDING_MAX_REPEATS = 4
+
+
+def _plan_findings(today: date) -> list[Planned]:
+    """Owners of findings whose follow-up is overdue: one message per owner and plan,
+    repeated weekly (at most four times) until the follow-up is in."""
+    from .findings import finding_reminders
+
+    result = []
+    for owner, findings in finding_reminders(today):
+        by_plan: dict[int, Planned] = {}
+        for finding in findings:
+            repeat = ((today - finding.due_date).days - 1) // FINDING_REPEAT_DAYS
+            if repeat >= FINDING_MAX_REPEATS:
+                continue
+            entry = by_plan.setdefault(
+                finding.plan_id, Planned(ReminderKind.FINDING, owner, [], finding.plan, {})
+            )
+            line = {
+                "text": finding.description,
+                "status": finding.status,
+                "status_label": finding.get_status_display(),
+                "url": settings.ZI_SITE_URL.rstrip("/")
+                + reverse("findings:detail", args=[finding.pk]),
+            }
+            entry.scopes.append(
+                Scope(
+                    f"finding-{finding.pk}",
+                    f"overdue-{repeat}",
+                    f"{finding.area.code} · {finding.recommendation[:120]}",
+                    [line],
+                )
+            )
+        result += by_plan.values()
+    return result
 
 
 def _already_recorded(planned: Planned) -> set[tuple[str, str]]:
@@ -288,6 +328,7 @@ SUBJECTS = {
     ReminderKind.OVERDUE: gettext_noop("Evidence ZI terlambat: %(count)s butir belum lengkap"),
     ReminderKind.REVISION: gettext_noop("Permintaan revisi evidence ZI (%(count)s butir)"),
     ReminderKind.DIGEST: gettext_noop("Ringkasan mingguan ZI %(unit)s – %(date)s"),
+    ReminderKind.FINDING: gettext_noop("Tindak lanjut temuan terlambat (%(count)s temuan)"),
 }
 
 
@@ -304,11 +345,10 @@ def _render(planned: Planned, scopes: list[Scope], today: date) -> dict[str, str
             "unit": planned.plan.unit.short_name,
             "date": today.strftime("%d/%m/%Y"),
         }
-        link = site + (
-            reverse("evidence:tasks")
-            if planned.kind != ReminderKind.DIGEST
-            else reverse("workplan:matrix", args=[planned.plan.year])
-        )
+        link = site + {
+            ReminderKind.DIGEST: reverse("workplan:matrix", args=[planned.plan.year]),
+            ReminderKind.FINDING: reverse("findings:list"),
+        }.get(planned.kind, reverse("evidence:tasks"))
         context = {
             "kind": planned.kind,
             "recipient": planned.recipient,

@@ -224,4 +224,5 @@ def pokja_detail(*, pokja: Pokja, user: Any) -> dict[str, Any]:
         "activities": activities,
         "members": list(PokjaMember.objects.filter(pokja=pokja).select_related("user", "added_by")),
         "may_manage_members": can(user, Action.MANAGE_POKJA_MEMBERS, pokja),
+        "may_write_narrative": can(user, Action.WRITE_NARRATIVE, pokja),
     }

@@ -17,6 +17,7 @@ urlpatterns = [
     path("status/", core_views.system_status, name="system_status"),
     path("", include("evidence.urls")),
     path("", include("monev.urls")),
+    path("", include("monev.urls_findings")),
     path("dashboard/", RedirectView.as_view(pattern_name="monev:dashboard", query_string=True)),
     path("akun/", include("allauth.urls")),
     path("i18n/setlang/", core_views.language_set, name="set_language"),

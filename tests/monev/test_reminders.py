@@ -268,3 +268,31 @@ def test_a_message_being_sent_is_not_sent_twice(demo, django_capture_on_commit_c
     assert len(mail.outbox) == 1
     message.refresh_from_db()
     assert message.status == MessageStatus.SENT and message.claimed_at is None
+
+
+def test_overdue_finding_follow_ups_join_the_sweep(demo, sweep):
+    from monev.models import Finding
+    from workplan.models import CommitmentCell
+
+    users = demo["users"]
+    cell = CommitmentCell.objects.get(quarter__number=2, area__code="PW")
+    finding = Finding.objects.create(
+        plan=demo["plan"],
+        cell=cell,
+        area=cell.area,
+        owner=users["pic.pw"],
+        description="Peta risiko belum memuat gratifikasi",
+        recommendation="Lengkapi peta risiko",
+        due_date=date(2026, 5, 5),
+        created_by=users["tpi"],
+    )
+    assert of_kind(sweep("2026-05-05"), ReminderKind.FINDING) == []  # due today: not yet late
+    late = of_kind(sweep("2026-05-06"), ReminderKind.FINDING)
+    assert [m.recipient for m in late] == [users["pic.pw"]]
+    assert late[0].subject == "Tindak lanjut temuan terlambat (1 temuan)"
+    assert "Peta risiko belum memuat gratifikasi" in late[0].body_text
+    assert f"/temuan/{finding.pk}/" in late[0].body_text
+    assert of_kind(sweep("2026-05-07"), ReminderKind.FINDING) == []
+    assert len(of_kind(sweep("2026-05-13"), ReminderKind.FINDING)) == 1  # a week later
+    Finding.objects.filter(pk=finding.pk).update(status="done")
+    assert of_kind(sweep("2026-05-20"), ReminderKind.FINDING) == []
