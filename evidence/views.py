@@ -14,8 +14,7 @@ from django.views.decorators.http import require_POST
 
 from workplan.choices import AREA_ORDER
 from workplan.models import EvidenceRequirement
-from workplan.permissions import access_plan
-from workplan.selectors import plan_list
+from workplan.permissions import access_selected_plan
 from zi_portal.accounts.models import User
 from zi_portal.accounts.permissions import Action, can, require
 
@@ -192,14 +191,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _current_plan(request: HttpRequest):
-    year = request.GET.get("tahun")
-    if year and year.isdigit():
-        return access_plan(request.user, int(year))
-    plans = list(plan_list(user=request.user)[:20])
-    if not plans:
-        return None
-    today = timezone.localdate()
-    return next((p for p in plans if p.year == today.year), plans[0])
+    return access_selected_plan(request.user, request.GET.get("tahun"))
 
 
 def my_tasks(request: HttpRequest) -> HttpResponse:

@@ -78,12 +78,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """The Kepala Pusbang's view of where the programme stands (also Ketua Tim and TPI)."""
     from django.utils import timezone
 
-    from evidence.views import _current_plan
+    from workplan.permissions import access_selected_plan
 
     from . import dashboard as numbers
 
     require(request.user, Action.VIEW_DASHBOARD)
-    plan = _current_plan(request)
+    plan = access_selected_plan(request.user, request.GET.get("tahun"))
     if plan is None:
         return render(request, "workplan/plan_empty.html")
     context = numbers.build(
@@ -173,13 +173,13 @@ def realisation_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 
 def report_list(request: HttpRequest) -> HttpResponse:
     """The reports page: ask for a report, watch its status, download it."""
-    from evidence.views import _current_plan
+    from workplan.permissions import access_selected_plan
     from zi_portal.accounts.permissions import can
 
     from .models import Report
 
     require(request.user, Action.DOWNLOAD_REPORTS)
-    plan = _current_plan(request)
+    plan = access_selected_plan(request.user, request.GET.get("tahun"))
     if plan is None:
         return render(request, "workplan/plan_empty.html")
     reports = list(
@@ -203,13 +203,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def report_request(request: HttpRequest) -> HttpResponse:
-    from evidence.views import _current_plan
+    from workplan.permissions import access_selected_plan
 
     from .choices import ReportKind
     from .reports import report_request as queue_report
 
     require(request.user, Action.REQUEST_REPORT)
-    plan = _current_plan(request)
+    plan = access_selected_plan(request.user, request.GET.get("tahun"))
     choice = request.POST.get("jenis", "")
     kinds = {
         "tw1": (ReportKind.QUARTERLY, 1),
@@ -261,12 +261,12 @@ def monev_xlsx(request: HttpRequest) -> HttpResponse:
     """The monev tables (status per item, findings) as one workbook."""
     from django.utils import timezone
 
-    from evidence.views import _current_plan
+    from workplan.permissions import access_selected_plan
 
     from .xlsx import monev_workbook
 
     require(request.user, Action.DOWNLOAD_REPORTS)
-    plan = _current_plan(request)
+    plan = access_selected_plan(request.user, request.GET.get("tahun"))
     if plan is None:
         return render(request, "workplan/plan_empty.html")
     response = HttpResponse(

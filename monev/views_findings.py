@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from workplan.choices import AREA_ORDER, QUARTER_LABELS
 from workplan.models import Activity, ChangeArea, CommitmentCell, EvidenceRequirement
-from workplan.permissions import access_plan, access_pokja
+from workplan.permissions import access_plan, access_pokja, access_selected_plan
 from zi_portal.accounts.models import User
 from zi_portal.accounts.permissions import Action, can, require
 
@@ -36,12 +36,6 @@ STATUS_BADGE = {
     FindingStatus.NOT_ACCEPTED: "st-revise",
 }
 TARGETS = ("sel", "butir", "kegiatan")
-
-
-def _current_plan(request: HttpRequest):
-    from evidence.views import _current_plan as current
-
-    return current(request)
 
 
 def _decorate(rows: list[Finding], today: date) -> list[Finding]:
@@ -74,7 +68,7 @@ def _owner_choices(plan: Any):
 
 def finding_list(request: HttpRequest) -> HttpResponse:
     """Reviewers see every finding of the plan; everyone else the findings they own."""
-    plan = _current_plan(request)
+    plan = access_selected_plan(request.user, request.GET.get("tahun"))
     if plan is None:
         return render(request, "workplan/plan_empty.html")
     reviewer = can(request.user, Action.RECORD_FINDING)
@@ -163,7 +157,7 @@ def _parse_target(plan: Any, data) -> tuple[dict[str, Any], list[str]]:
 def finding_create(request: HttpRequest) -> HttpResponse:
     """Ketua Tim, Kepala Pusbang and Asesor TPI record a finding."""
     require(request.user, Action.RECORD_FINDING)
-    plan = _current_plan(request)
+    plan = access_selected_plan(request.user, request.GET.get("tahun"))
     if plan is None:
         return render(request, "workplan/plan_empty.html")
     errors: list[str] = []

@@ -6,12 +6,13 @@ objects up by user-supplied ids themselves. The rules live in
 from typing import Any
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zi_portal.accounts.permissions import Action, require
 
 from .models import Activity, Pokja, WorkPlan
-from .selectors import plan_for_year
+from .selectors import plan_for_year, plan_list
 
 
 def access_plan(user: Any, year: int, action: Action = Action.VIEW_PLAN) -> WorkPlan:
@@ -46,3 +47,16 @@ def access_activity(
     if activity is None:
         raise Http404(_("Kegiatan tidak ditemukan."))
     return activity
+
+
+def access_selected_plan(user: Any, year: str | None = None) -> WorkPlan | None:
+    """The plan a page works on: the year named in ``?tahun=``, else this year's plan,
+    else the newest the user may see (None when there is none)."""
+    if year and year.isdigit():
+        return access_plan(user, int(year))
+    require(user, Action.VIEW_PLAN)
+    plans = list(plan_list(user=user)[:20])
+    if not plans:
+        return None
+    this_year = timezone.localdate().year
+    return next((p for p in plans if p.year == this_year), plans[0])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,23 +13,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evidence.audit import client_ip
-from zi_portal.accounts.permissions import Action, can, require
+from zi_portal.accounts.permissions import Action, can
 
 from . import exports, selectors, services
 from .choices import AREA_ORDER, MONTH_NAMES
 from .forms import ActivityMonthsForm, PokjaMemberForm
 from .models import PokjaMember
-from .permissions import access_activity, access_plan, access_pokja
+from .permissions import access_activity, access_plan, access_pokja, access_selected_plan
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """Send the user to this year's plan, or the newest one."""
-    require(request.user, Action.VIEW_PLAN)
-    plans = list(selectors.plan_list(user=request.user)[:20])
-    if not plans:
+    plan = access_selected_plan(request.user)
+    if plan is None:
         return render(request, "workplan/plan_empty.html", status=200)
-    this_year = date.today().year
-    plan = next((p for p in plans if p.year == this_year), plans[0])
     return redirect("workplan:overview", year=plan.year)
 
 
