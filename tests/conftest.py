@@ -38,6 +38,32 @@ def require_postgres() -> None:
     require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
 
 
+def test_database_url() -> str:
+    """DATABASE_URL of the database this test runs on, for a subprocess (a Celery worker,
+    gunicorn) to use the same one. The test settings keep SQLite's test database in a file."""
+    import urllib.parse
+
+    sd = connection.settings_dict
+    if connection.vendor == "sqlite":
+        name = str(sd["NAME"])
+        require_service(
+            name != ":memory:" and not name.startswith("file:"), "a file-based SQLite test database"
+        )
+        return f"sqlite:///{Path(name).resolve()}"
+    require_service(
+        connection.vendor == "postgresql",
+        f"a DATABASE_URL form for the {connection.vendor} backend",
+    )
+    user = urllib.parse.quote(sd.get("USER") or "", safe="")
+    password = sd.get("PASSWORD") or ""
+    auth = f"{user}:{urllib.parse.quote(password, safe='')}" if password else user
+    host, port = sd.get("HOST") or "127.0.0.1", sd.get("PORT") or "5432"
+    return f"postgres://{auth}@{host}:{port}/{urllib.parse.quote(sd['NAME'], safe='')}"
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
 def require_chromium() -> str:
     path = shutil.which("chromium") or (
         "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None

@@ -26,9 +26,8 @@ from pathlib import Path
 import pytest
 import yaml
 from django.conf import settings
-from django.db import connection
 
-from tests.conftest import require_service
+from tests.conftest import require_service, test_database_url
 
 BASE_DIR = Path(settings.BASE_DIR)
 COMPOSE_FILE = BASE_DIR / "docker-compose.yml"
@@ -156,21 +155,7 @@ def _django_setup(env: dict[str, str], code: str = "") -> subprocess.CompletedPr
 
 def _database_url() -> str:
     """DATABASE_URL of the test database this test runs on (visible to a subprocess)."""
-    sd = connection.settings_dict
-    if connection.vendor == "sqlite":
-        name = str(sd["NAME"])
-        if name == ":memory:" or name.startswith("file:"):
-            pytest.skip("An in-memory SQLite test database is invisible to a subprocess.")
-        return f"sqlite:///{Path(name).resolve()}"
-    if connection.vendor == "postgresql":
-        user = urllib.parse.quote(sd.get("USER") or "", safe="")
-        password = sd.get("PASSWORD") or ""
-        auth = f"{user}:{urllib.parse.quote(password, safe='')}" if password else user
-        host = sd.get("HOST") or "localhost"
-        port = sd.get("PORT") or "5432"
-        return f"postgres://{auth}@{host}:{port}/{urllib.parse.quote(sd['NAME'], safe='')}"
-    pytest.skip(f"No DATABASE_URL form for the {connection.vendor} backend.")
-    return ""
+    return test_database_url()
 
 
 def _free_port() -> int:
@@ -379,8 +364,8 @@ def test_dockerignore_keeps_local_state_out_and_the_app_in():
 
 
 def test_production_settings_refuse_a_missing_secret_key(tmp_path):
-    if (BASE_DIR / ".env").exists():
-        pytest.skip(".env in the project folder may supply DJANGO_SECRET_KEY.")
+    # A developer's .env could supply the key; CI's fresh clone has none, so it never skips.
+    require_service(not (BASE_DIR / ".env").exists(), "a project folder without .env")
     result = _django_setup(_base_env(tmp_path, ALLOWED_HOSTS="127.0.0.1"))
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
-from tests.conftest import require_service
+from tests.conftest import require_service, test_database_url
 from zi_portal.core.models import WorkerHeartbeat
 from zi_portal.core.tasks import heartbeat
 
@@ -26,12 +25,7 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 CELERY = str(Path(sys.executable).with_name("celery"))
 
 
-def database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+database_url = test_database_url  # kept for the other worker tests that import it
 
 
 def broker_available() -> bool:
