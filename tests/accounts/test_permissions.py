@@ -49,6 +49,11 @@ TABLE = {
     A.REQUEST_REPORT:       [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
     A.DOWNLOAD_REPORTS:     [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
     A.VIEW_SYSTEM_STATUS:   [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
+    A.VIEW_LKE:             [N,   Y,    Y,     Y,  Y,  Y,    Y,     Y,      N,     Y],
+    A.ANSWER_LKE:           [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     Y],
+    A.ANSWER_LKE_HASIL:     [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
+    A.ASSESS_LKE:           [N,   N,    N,     Y,  N,  N,    N,     N,      N,     Y],
+    A.MANAGE_LKE:           [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
 }
 # fmt: on
 
@@ -102,6 +107,7 @@ def test_role_by_action(people, demo, action):
         A.MANAGE_POKJA_MEMBERS: Pokja.objects.get(plan=plan, area__code="PW"),
         A.RECORD_REALISATION: Pokja.objects.get(plan=plan, area__code="PW"),
         A.WRITE_NARRATIVE: Pokja.objects.get(plan=plan, area__code="PW"),
+        A.ANSWER_LKE: Pokja.objects.get(plan=plan, area__code="PW"),
         A.FOLLOW_UP_FINDING: finding,
         A.UPLOAD_EVIDENCE: pw_cell,
         A.VIEW_EVIDENCE: pw_cell,

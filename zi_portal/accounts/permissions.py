@@ -45,6 +45,11 @@ class Action(StrEnum):
     REQUEST_REPORT = "reports.request"
     DOWNLOAD_REPORTS = "reports.download"
     VIEW_SYSTEM_STATUS = "system.status"
+    VIEW_LKE = "lke.view"
+    ANSWER_LKE = "lke.answer"  # object: Pokja (the plan x area the LKE area belongs to)
+    ANSWER_LKE_HASIL = "lke.answer_hasil"
+    ASSESS_LKE = "lke.assess"
+    MANAGE_LKE = "lke.manage"
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -68,6 +73,12 @@ ROLE_RULES: dict[Action, frozenset[str]] = {
     Action.REQUEST_REPORT: frozenset({Role.KETUA, Role.KEPALA, Role.TPI}),
     Action.DOWNLOAD_REPORTS: frozenset({Role.KETUA, Role.KEPALA, Role.TPI}),
     Action.VIEW_SYSTEM_STATUS: frozenset({Role.KETUA}),
+    Action.VIEW_LKE: _EVERY_ROLE,
+    Action.ANSWER_LKE: frozenset({Role.KETUA, Role.PIC}),
+    Action.ANSWER_LKE_HASIL: frozenset({Role.KETUA}),
+    # The assessors' answers are theirs alone: the unit side cannot write them.
+    Action.ASSESS_LKE: frozenset({Role.TPI}),
+    Action.MANAGE_LKE: frozenset({Role.KETUA}),
 }
 
 # Roles whose permission for an action holds everywhere, without a scope check.
@@ -132,6 +143,7 @@ _SCOPE_CHECKS: dict[Action, Callable[[Any, Any], bool]] = {
     Action.RECORD_REALISATION: _may_manage_pokja,
     Action.WRITE_NARRATIVE: _may_manage_pokja,
     Action.FOLLOW_UP_FINDING: lambda user, finding: finding.owner_id == user.pk,
+    Action.ANSWER_LKE: _may_manage_pokja,
 }
 
 
@@ -193,6 +205,17 @@ def denial_message(action: Action) -> str:
             "Laporan monev hanya untuk Ketua Tim ZI, Kepala Pusbang dan Asesor TPI."
         ),
         Action.VIEW_SYSTEM_STATUS: _("Status sistem hanya untuk Ketua Tim ZI."),
+        Action.VIEW_LKE: _("Akun Anda belum diberi peran di ZI Portal. Hubungi Ketua Tim ZI."),
+        Action.ANSWER_LKE: _(
+            "Jawaban unit pada area LKE ini diisi oleh PIC area perubahan tersebut atau "
+            "Ketua Tim ZI."
+        ),
+        Action.ANSWER_LKE_HASIL: _("Komponen Hasil LKE diisi oleh Ketua Tim ZI."),
+        Action.ASSESS_LKE: _("Jawaban dan catatan TPI hanya diisi oleh Asesor TPI."),
+        Action.MANAGE_LKE: _(
+            "Hanya Ketua Tim ZI yang dapat memuat master soal, mengimpor jawaban, mengatur "
+            "pengusulan dan token PortalRB."
+        ),
     }
     return messages[action]
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "workplan",
     "evidence",
     "monev",
+    "zi_portal.lke",
 ]
 
 MIDDLEWARE = [
@@ -250,6 +251,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 ZI_PORTAL_NAME = env.str("ZI_PORTAL_NAME", default="ZI Portal")
+# Calls PortalRB may make per token per minute (429 above it).
+ZI_PORTALRB_RATE_PER_MINUTE = env.int("ZI_PORTALRB_RATE_PER_MINUTE", default=60)
 ZI_SITE_URL = env.str("ZI_SITE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {

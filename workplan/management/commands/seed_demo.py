@@ -86,7 +86,24 @@ class Command(BaseCommand):
             )
             made += was_created
         linked = cells_link_pics(plan=plan)
+        self._seed_lke(plan)
         self.stdout.write(
             f"Demo accounts: {made} created, {len(DEMO_ACCOUNTS) - made} already present; "
             f"{linked} cells linked to their PIC."
+        )
+
+    def _seed_lke(self, plan) -> None:
+        """The 2026 LKE master list, and the unit proposed for Menuju WBK (so PortalRB's
+        endpoints have data)."""
+        from zi_portal.lke.models import Category, Proposal
+        from zi_portal.lke.services import master_ensure
+
+        master = master_ensure()
+        _proposal, created = Proposal.objects.get_or_create(
+            unit=plan.unit, year=plan.year, defaults={"category": Category.WBK}
+        )
+        self.stdout.write(
+            f"LKE ZI {master.year}: {master.total_soal} soal; {plan.unit} "
+            + ("proposed" if created else "already proposed")
+            + f" for {plan.year}."
         )

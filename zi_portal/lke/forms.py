@@ -1,0 +1,39 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from workplan.models import Unit
+
+from .models import Category, Predicate
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nama token"),
+        max_length=100,
+        help_text=_("Misalnya “PortalRB produksi 2026”, agar mudah dikenali saat dicabut."),
+    )
+
+
+def _year_field():
+    return forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
+
+
+class ProposalForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=Unit.objects.all())
+    year = _year_field()
+    category = forms.ChoiceField(label=_("Kategori"), choices=Category.choices)
+    afirmasi = forms.BooleanField(label=_("Unit afirmasi"), required=False)
+
+
+class PredicateForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=Unit.objects.all())
+    kind = forms.ChoiceField(label=_("Predikat"), choices=Predicate.Kind.choices)
+    year = _year_field()
+    decree = forms.CharField(label=_("Nomor keputusan"), max_length=255, required=False)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year > timezone.localdate().year:
+            raise forms.ValidationError(_("Tahun perolehan predikat tidak boleh di masa depan."))
+        return year

@@ -1,0 +1,200 @@
+"""The three endpoints KemenPAN-RB's PortalRB pulls (Panduan Teknis API Integrasi ZI
+v1.0.0, 2026), under ``/api/portalrb/``:
+
+- ``GET pengusulan/unit-wbk``  and ``GET pengusulan/unit-wbbm``: the proposed units;
+- ``GET lke/jawaban-unit/{unit_id}``: one unit's LKE answers, one entry per master soal.
+
+Bearer tokens issued by the Ketua Tim (only their SHA-256 is stored). Every non-2xx
+answer is the guide's ``{"error": true, "code": …, "message": …}``; messages are in
+Indonesian, the guide's language. Every call is logged in ``PortalRBRequest``, which is
+also the rate limit's window, so all web processes count the same calls.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from workplan.models import Unit, WorkPlan
+
+from . import services
+from .models import Category, PortalRBRequest, PortalRBToken, Proposal, token_digest
+
+log = logging.getLogger(__name__)
+
+UNIT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+WINDOW = timedelta(seconds=60)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers or {}
+
+
+def error(status: int, code: str, message: str, headers: dict | None = None) -> JsonResponse:
+    response = JsonResponse({"error": True, "code": code, "message": message}, status=status)
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response
+
+
+def rate_limit() -> int:
+    return int(getattr(settings, "ZI_PORTALRB_RATE_PER_MINUTE", 60))
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _throttle(*, token: PortalRBToken | None, ip: str | None) -> None:
+    since = timezone.now() - WINDOW
+    calls = PortalRBRequest.objects.filter(at__gte=since)
+    calls = calls.filter(token=token) if token else calls.filter(token=None, remote_addr=ip)
+    count = calls.count()
+    if count >= rate_limit():
+        oldest = calls.order_by("at").values_list("at", flat=True).first() or timezone.now()
+        retry = max(1, int((oldest + WINDOW - timezone.now()).total_seconds()) + 1)
+        raise ApiError(
+            429,
+            "RATE_LIMITED",
+            f"Batas {rate_limit()} permintaan per menit terlampaui. Coba lagi dalam {retry} detik.",
+            {"Retry-After": str(retry)},
+        )
+
+
+def _authenticate(request) -> PortalRBToken:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _sep, raw = header.partition(" ")
+    token = None
+    if scheme.lower() == "bearer" and raw.strip():
+        token = PortalRBToken.objects.filter(digest=token_digest(raw.strip())).first()
+    if token is None or not token.active:
+        _throttle(token=None, ip=_client_ip(request))
+        message = (
+            "Token tidak dikirimkan. Sertakan header Authorization: Bearer <token>."
+            if not header
+            else "Token tidak valid atau sudah dicabut."
+        )
+        raise ApiError(401, "UNAUTHORIZED", message, {"WWW-Authenticate": 'Bearer realm="zi"'})
+    _throttle(token=token, ip=_client_ip(request))
+    return token
+
+
+def portalrb_endpoint(view):
+    """Authentication, rate limit, logging and the guide's error format for one view."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        token = None
+        try:
+            if request.method != "GET":
+                raise ApiError(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    "Endpoint ini hanya menerima GET.",
+                    {"Allow": "GET"},
+                )
+            token = _authenticate(request)
+            response = JsonResponse(view(request, *args, **kwargs))
+        except ApiError as exc:
+            response = error(exc.status, exc.code, exc.message, exc.headers)
+        except Exception:
+            log.exception("PortalRB endpoint failed")
+            response = error(500, "INTERNAL_ERROR", "Terjadi kesalahan di sisi instansi.")
+        PortalRBRequest.objects.create(
+            token=token,
+            path=request.get_full_path()[:300],
+            status=response.status_code,
+            remote_addr=_client_ip(request),
+        )
+        if token is not None:
+            PortalRBToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return login_not_required(csrf_exempt(wrapper))
+
+
+def _year(request) -> int:
+    """``?tahun=`` if given, else the newest year with a proposal."""
+    raw = request.GET.get("tahun")
+    if raw is not None:
+        if not re.fullmatch(r"\d{4}", raw) or not 2000 <= int(raw) <= 2100:
+            raise ApiError(422, "VALIDATION_ERROR", "Parameter tahun harus empat digit, mis. 2026.")
+        year = int(raw)
+        known = (
+            Proposal.objects.filter(year=year).exists()
+            or WorkPlan.objects.filter(year=year).exists()
+        )
+        if not known:
+            raise ApiError(404, "DATA_NOT_FOUND", f"Data pengusulan tahun {year} belum tersedia.")
+        return year
+    year = Proposal.objects.order_by("-year").values_list("year", flat=True).first()
+    if year is None:
+        raise ApiError(404, "DATA_NOT_FOUND", "Data pengusulan untuk instansi ini belum tersedia.")
+    return year
+
+
+def _units(request, categories) -> dict:
+    year = _year(request)
+    proposals = (
+        Proposal.objects.filter(year=year, category__in=categories)
+        .select_related("unit")
+        .order_by("unit__name")
+    )
+    return {
+        "tahun": year,
+        "units": [
+            {
+                "id": p.unit.code,
+                "nama": p.unit.name,
+                "kategori": p.category,
+                "afirmasi": p.afirmasi,
+            }
+            for p in proposals
+        ],
+    }
+
+
+@portalrb_endpoint
+def unit_wbk(request):
+    return _units(request, [Category.WBK, Category.WBK_AFIRMASI])
+
+
+@portalrb_endpoint
+def unit_wbbm(request):
+    return _units(request, [Category.WBBM])
+
+
+@portalrb_endpoint
+def jawaban_unit(request, unit_id: str):
+    if not UNIT_ID_RE.match(unit_id):
+        raise ApiError(
+            422,
+            "VALIDATION_ERROR",
+            "unit_id tidak valid: gunakan id dari daftar unit-wbk atau unit-wbbm.",
+        )
+    year = _year(request)
+    unit = Unit.objects.filter(Q(code=unit_id)).first()
+    if unit is None:
+        raise ApiError(404, "DATA_NOT_FOUND", f"Unit {unit_id} tidak ditemukan.")
+    if not Proposal.objects.filter(unit=unit, year=year).exists():
+        raise ApiError(
+            403,
+            "FORBIDDEN",
+            f"Unit {unit_id} tidak diusulkan pada tahun {year}; jawabannya tidak dibagikan.",
+        )
+    master = services.master_for_year(year)
+    if master is None:
+        raise ApiError(404, "DATA_NOT_FOUND", f"Master soal LKE tahun {year} belum tersedia.")
+    return services.jawaban_unit(unit=unit, master=master)
