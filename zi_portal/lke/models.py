@@ -137,6 +137,9 @@ class LkeAnswerChange(models.Model):
             models.UniqueConstraint(fields=["answer", "revision"], name="lke_change_revision"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.answer} r{self.revision}"
+
 
 class Category(models.TextChoices):
     WBK = "WBK", "WBK"
