@@ -133,7 +133,17 @@ def report_context(
         "areas": areas,
         "findings": findings,
         "month_names": numbers["month_names"],
+        # The annual report closes with the LKE score and the WBK/WBBM readiness.
+        "lke": lke_summary(plan) if quarter is None else None,
     }
+
+
+def lke_summary(plan: WorkPlan) -> dict | None:
+    from zi_portal.lke.services import plan_lke
+    from zi_portal.lke.summary import summary_context
+
+    lke = plan_lke(plan)
+    return summary_context(lke) if lke else None
 
 
 def numbers_quarter(statuses: dict, number: int) -> dashboard.Tally:

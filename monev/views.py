@@ -89,7 +89,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = numbers.build(
         plan=plan, today=timezone.localdate(), sort=request.GET.get("urut", "days")
     )
-    context.update({"plan": plan, "nav_active": "dashboard"})
+    from .reports import lke_summary
+
+    context.update({"plan": plan, "nav_active": "dashboard", "lke": lke_summary(plan)})
     return render(request, "monev/dashboard.html", context)
 
 

@@ -33,24 +33,9 @@ from .models import (
     Proposal,
     Side,
 )
+from .summary import summary_context
 
 HASIL = "HASIL"
-CONDITION_LABELS = {
-    "total": _("Nilai total"),
-    "pengungkit": _("Total komponen pengungkit"),
-    "bersih": _("Birokrasi yang bersih dan akuntabel"),
-    "ipak": _("Survei persepsi anti korupsi (IPAK)"),
-    "kinerja": _("Capaian kinerja lebih baik"),
-    "prima": _("Pelayanan publik yang prima (IPKP)"),
-    "predikat_wbk": _("Telah memperoleh predikat Menuju WBK"),
-}
-
-
-def condition_label(key: str) -> str:
-    if key.startswith("area:"):
-        code = key.split(":", 1)[1]
-        return _("Area %(code)s") % {"code": code}
-    return str(CONDITION_LABELS[key])
 
 
 def _lke_or_404(plan) -> services.PlanLke:
@@ -71,51 +56,6 @@ def index(request: HttpRequest) -> HttpResponse:
     if plan is None:
         raise Http404(_("Belum ada rencana kerja."))
     return redirect("lke:summary", year=plan.year)
-
-
-@dataclass
-class ReadinessRow:
-    key: str
-    label: str
-    minimum: object
-    unit: scoring.Condition
-    tpi: scoring.Condition
-
-
-def readiness_rows(unit_score: scoring.Score, tpi_score: scoring.Score, level: str):
-    pairs = zip(
-        unit_score.readiness[level].conditions, tpi_score.readiness[level].conditions, strict=True
-    )
-    return [ReadinessRow(u.key, condition_label(u.key), u.minimum, u, t) for u, t in pairs]
-
-
-def summary_context(lke: services.PlanLke) -> dict:
-    """What the summary page and the annual monev report show."""
-    u, t = lke.unit_score, lke.tpi_score
-    areas = [
-        {
-            "unit": ua,
-            "tpi": ta,
-            "wbk_min": scoring.r2(ua.max * scoring.THRESHOLDS["WBK"]["area_share"]),
-        }
-        for ua, ta in zip(u.areas, t.areas, strict=True)
-    ]
-    return {
-        "lke": lke,
-        "u": u,
-        "t": t,
-        "areas": areas,
-        "levels": [
-            {
-                "level": level,
-                "unit_met": u.readiness[level].met,
-                "tpi_met": t.readiness[level].met,
-                "rows": readiness_rows(u, t, level),
-                "unmet": sum(not c.met for c in u.readiness[level].conditions),
-            }
-            for level in ("WBK", "WBBM")
-        ],
-    }
 
 
 def summary(request: HttpRequest, year: int) -> HttpResponse:
