@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from workplan.choices import AreaCode
+
 from . import scoring, services
 
 CONDITION_LABELS = {
@@ -20,10 +22,15 @@ CONDITION_LABELS = {
 }
 
 
+def area_name(code: str) -> str:
+    """The change area's name as the portal writes it (the master list shouts)."""
+    return AreaCode(code).label if code in AreaCode.values else code
+
+
 def condition_label(key: str) -> str:
     if key.startswith("area:"):
         code = key.split(":", 1)[1]
-        return _("Area %(code)s") % {"code": code}
+        return _("Area %(code)s · %(name)s") % {"code": code, "name": area_name(code)}
     return str(CONDITION_LABELS[key])
 
 
@@ -52,6 +59,7 @@ def summary_context(lke: services.PlanLke | None) -> dict:
         {
             "unit": ua,
             "tpi": ta,
+            "name": area_name(ua.code),
             "wbk_min": scoring.r2(ua.max * scoring.THRESHOLDS["WBK"]["area_share"]),
         }
         for ua, ta in zip(u.areas, t.areas, strict=True)

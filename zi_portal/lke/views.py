@@ -33,7 +33,7 @@ from .models import (
     Proposal,
     Side,
 )
-from .summary import summary_context
+from .summary import area_name, summary_context
 
 HASIL = "HASIL"
 
@@ -208,6 +208,7 @@ def _area_context(request, plan, code: str, failed: dict | None = None) -> dict:
         "lke": lke,
         "code": code,
         "area_u": area_u,
+        "area_name": area_name(code),
         "area_t": area_t,
         "halves": halves,
         "may_answer": may_answer,

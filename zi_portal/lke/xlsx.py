@@ -18,6 +18,7 @@ from workplan.models import Unit
 
 from . import scoring, services
 from .models import LkeMaster, Side
+from .summary import area_name
 
 HEADER_ROW = 5
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -133,7 +134,7 @@ def _score_sheet(book: Workbook, *, unit: Unit, master: LkeMaster, tree) -> None
     for ua, ta in zip(u.areas, t.areas, strict=True):
         row(f"{ua.code} Pemenuhan", ua.pemenuhan.max, ua.pemenuhan.score, ta.pemenuhan.score)
         row(f"{ua.code} Reform", ua.reform.max, ua.reform.score, ta.reform.score)
-        row(f"{ua.code} {ua.name.title()}", ua.max, ua.score, ta.score)
+        row(f"{ua.code} {area_name(ua.code)}", ua.max, ua.score, ta.score)
     row("Total Pengungkit", u.pengungkit_max, u.pengungkit, t.pengungkit)
     row("IPAK", scoring.Decimal("17.5"), u.ipak, t.ipak)
     row("Capaian Kinerja", scoring.Decimal(5), u.kinerja, t.kinerja)
