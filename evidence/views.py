@@ -201,12 +201,15 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         return render(request, "workplan/plan_empty.html")
     today = timezone.localdate()
     groups = selectors.my_tasks(user=request.user, plan=plan, today=today)
+    from zi_portal.lke.services import lke_tasks
+
     return render(
         request,
         "evidence/my_tasks.html",
         {
             "plan": plan,
             "groups": groups,
+            "lke_tasks": lke_tasks(user=request.user, plan=plan),
             "today": today,
             "nav_active": "tasks",
             "may_upload": can(request.user, Action.UPLOAD_EVIDENCE),

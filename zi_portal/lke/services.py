@@ -470,3 +470,35 @@ def import_jawaban_unit(raw: bytes, *, user=None, year: int | None = None) -> Im
             changed += did
             unchanged += not did
     return ImportResult(unit=unit, year=year, changed=changed, unchanged=unchanged)
+
+
+def lke_tasks(*, user, plan: WorkPlan) -> list[dict]:
+    """The LKE areas ``user`` answers as PIC in ``plan``, with how many are answered
+    (for *Tugas saya*). Three queries."""
+    from django.db.models import Count, Q
+
+    from workplan.models import CommitmentCell
+
+    codes = set(
+        CommitmentCell.objects.filter(quarter__plan=plan, pic=user).values_list(
+            "area__code", flat=True
+        )
+    )
+    master = master_for_year(plan.year) if codes else None
+    if master is None:
+        return []
+    answered = Q(answers__unit=plan.unit, answers__side=Side.UNIT, answers__value__gt="")
+    rows = (
+        LkeQuestion.objects.filter(master=master, area_code__in=codes)
+        .values("area_code")
+        .annotate(total=Count("pk", distinct=True), answered=Count("answers", filter=answered))
+    )
+    return [
+        {
+            "code": r["area_code"],
+            "total": r["total"],
+            "answered": r["answered"],
+            "url": reverse("lke:area", args=[plan.year, r["area_code"]]),
+        }
+        for r in sorted(rows, key=lambda r: r["area_code"])
+    ]
