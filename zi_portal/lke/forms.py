@@ -7,7 +7,13 @@ from workplan.models import Unit
 from .models import Category, Predicate
 
 
-class TokenForm(forms.Form):
+class _Form(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class TokenForm(_Form):
     name = forms.CharField(
         label=_("Nama token"),
         max_length=100,
@@ -19,14 +25,14 @@ def _year_field():
     return forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(_Form):
     unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=Unit.objects.all())
     year = _year_field()
     category = forms.ChoiceField(label=_("Kategori"), choices=Category.choices)
     afirmasi = forms.BooleanField(label=_("Unit afirmasi"), required=False)
 
 
-class PredicateForm(forms.Form):
+class PredicateForm(_Form):
     unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=Unit.objects.all())
     kind = forms.ChoiceField(label=_("Predikat"), choices=Predicate.Kind.choices)
     year = _year_field()

@@ -69,6 +69,7 @@ def summary_context(lke: services.PlanLke | None) -> dict:
         "u": u,
         "t": t,
         "areas": areas,
+        "pengungkit_share": u.pengungkit / u.pengungkit_max if u.pengungkit_max else None,
         "levels": [
             {
                 "level": level,

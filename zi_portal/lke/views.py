@@ -80,6 +80,16 @@ def summary(request: HttpRequest, year: int) -> HttpResponse:
 # ---------------------------------------------------------------------------------------
 
 
+def _answer_label(q: scoring.Question, answer) -> str:
+    """ "A · <option text>" for a choice, the value itself for counts and surveys."""
+    if answer is None or not answer.value:
+        return ""
+    for option in q.options:
+        if option.key == answer.value and option.label != option.key:
+            return f"{option.key} · {option.label}"
+    return answer.value
+
+
 @dataclass
 class QuestionRow:
     q: scoring.Question
@@ -91,6 +101,14 @@ class QuestionRow:
     error: str = ""
     unit_form: dict = field(default_factory=dict)
     tpi_form: dict = field(default_factory=dict)
+
+    @property
+    def unit_label(self) -> str:
+        return _answer_label(self.q, self.unit)
+
+    @property
+    def tpi_label(self) -> str:
+        return _answer_label(self.q, self.tpi)
 
     @property
     def uid(self) -> str:
@@ -129,6 +147,7 @@ class SubAreaBlock:
     rows: list[QuestionRow] = field(default_factory=list)
     percents: list[dict] = field(default_factory=list)
     depth: int = 0
+    is_half: bool = False
 
 
 def _leaf_blocks(node, unit_sub, tpi_sub, ctx, depth=0):
@@ -172,11 +191,24 @@ def _area_context(request, plan, code: str, failed: dict | None = None) -> dict:
     halves = []
     if code == HASIL:
         may_answer = can(request.user, Action.ANSWER_LKE_HASIL)
-        for part in (scoring.BERSIH, scoring.PRIMA):
+        u, t = lke.unit_score, lke.tpi_score
+        for part, unit_points, tpi_points in (
+            (scoring.BERSIH, u.bersih, t.bersih),
+            (scoring.PRIMA, u.prima, t.prima),
+        ):
             node = lke.tree.hasil_nodes()[part]
             empty = scoring.SubAreaScore(node.node_id, node.name, node.weight, scoring.ZERO)
+            blocks = _leaf_blocks(node, empty, empty, ctx)
+            for block in blocks:
+                block.is_half = True  # the sub_komponen holds its questions itself
             halves.append(
-                {"part": part, "node": node, "blocks": _leaf_blocks(node, empty, empty, ctx)}
+                {
+                    "part": part,
+                    "node": node,
+                    "unit": scoring.HalfScore(node.node_id, part, unit_points, node.weight, []),
+                    "tpi": scoring.HalfScore(node.node_id, part, tpi_points, node.weight, []),
+                    "blocks": blocks,
+                }
             )
         area_u = area_t = None
         evidence_cells = {"cell__quarter__plan": plan}
@@ -290,9 +322,7 @@ def answer(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
             "error": exc.message,
         }
         context = _area_context(request, plan, code, failed={soal_id: posted})
-        messages.error(
-            request, _("Soal %(id)s belum disimpan: %(m)s") % {"id": soal_id, "m": exc.message}
-        )
+        messages.error(request, _("Jawaban belum disimpan. %(m)s") % {"m": exc.message})
         return render(request, "lke/area.html", context, status=400)
     if changed:
         messages.success(request, _("Jawaban soal %(id)s disimpan.") % {"id": soal_id})
@@ -412,7 +442,7 @@ def portalrb(request: HttpRequest) -> HttpResponse:
             "requests": PortalRBRequest.objects.select_related("token")[:20],
             "token_form": TokenForm(),
             "proposal_form": ProposalForm(initial={"year": year}),
-            "predicate_form": PredicateForm(),
+            "predicate_form": PredicateForm(initial={"year": year - 1}),
             "base_url": services.site_url("/api/portalrb"),
             "nav_active": "lke",
             "units": Unit.objects.count(),
