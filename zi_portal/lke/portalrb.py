@@ -58,7 +58,8 @@ def _client_ip(request) -> str | None:
 
 def _throttle(*, token: PortalRBToken | None, ip: str | None) -> None:
     since = timezone.now() - WINDOW
-    calls = PortalRBRequest.objects.filter(at__gte=since)
+    # Calls already refused with 429 do not count: waiting Retry-After always frees one.
+    calls = PortalRBRequest.objects.filter(at__gte=since).exclude(status=429)
     calls = calls.filter(token=token) if token else calls.filter(token=None, remote_addr=ip)
     count = calls.count()
     if count >= rate_limit():
@@ -86,7 +87,6 @@ def _authenticate(request) -> PortalRBToken:
             else "Token tidak valid atau sudah dicabut."
         )
         raise ApiError(401, "UNAUTHORIZED", message, {"WWW-Authenticate": 'Bearer realm="zi"'})
-    _throttle(token=token, ip=_client_ip(request))
     return token
 
 
@@ -105,6 +105,7 @@ def portalrb_endpoint(view):
                     {"Allow": "GET"},
                 )
             token = _authenticate(request)
+            _throttle(token=token, ip=_client_ip(request))
             response = JsonResponse(view(request, *args, **kwargs))
         except ApiError as exc:
             response = error(exc.status, exc.code, exc.message, exc.headers)
@@ -130,7 +131,11 @@ def _year(request) -> int:
     raw = request.GET.get("tahun")
     if raw is not None:
         if not re.fullmatch(r"\d{4}", raw) or not 2000 <= int(raw) <= 2100:
-            raise ApiError(422, "VALIDATION_ERROR", "Parameter tahun harus empat digit, mis. 2026.")
+            raise ApiError(
+                422,
+                "VALIDATION_ERROR",
+                "Parameter tahun harus tahun empat digit antara 2000 dan 2100, mis. 2026.",
+            )
         year = int(raw)
         known = (
             Proposal.objects.filter(year=year).exists()

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -180,7 +180,30 @@ def clean_value(question: scoring.Question, raw: Any) -> str:
             % {"id": question.soal_id, "v": text[:40]},
             soal_id=question.soal_id,
         )
+    if value == 0:
+        value = Decimal(0)  # "-0" is zero
     return f"{value:.2f}"
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str | None, *, soal_id: int) -> str:
+    """A note or support text as stored: line breaks normalised (a vertical tab or form
+    feed pasted from a word processor becomes a new line); other control characters
+    are refused, since neither the database nor a spreadsheet can keep them."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\v", "\n").replace("\f", "\n").strip()
+    if _CONTROL_RE.search(text):
+        raise LkeRefused(
+            _(
+                "Catatan atau bukti dukung soal %(id)s memuat karakter kendali yang tidak "
+                "dapat disimpan. Ketik ulang teksnya tanpa karakter tersebut."
+            )
+            % {"id": soal_id},
+            soal_id=soal_id,
+        )
+    return text
 
 
 def answers_of(*, unit: Unit, master: LkeMaster, side: str) -> dict[int, LkeAnswer]:
@@ -213,18 +236,26 @@ def answer_save(
     support: str = "",
     evidence_items=(),
     source: str = LkeAnswerChange.Source.WEB,
-) -> tuple[LkeAnswer, bool]:
+) -> tuple[LkeAnswer | None, bool]:
     """Save one side's answer; returns (answer, changed). Nothing changes → no new
     revision. Every change is kept in ``LkeAnswerChange``."""
     tree = parsed_master(question.master)
     cleaned = clean_value(tree.questions[question.soal_id], value)
-    note, support = (note or "").strip(), (support or "").strip()
+    note = clean_text(note, soal_id=question.soal_id)
+    support = clean_text(support, soal_id=question.soal_id)
     items = sorted({r.pk: r for r in evidence_items}.values(), key=lambda r: r.pk)
     if side == Side.TPI:
         support, items = "", []
-    answer, _created = LkeAnswer.objects.select_for_update().get_or_create(
-        unit=unit, question=question, side=side
-    )
+    key = {"unit": unit, "question": question, "side": side}
+    answer = LkeAnswer.objects.select_for_update().filter(**key).first()
+    if answer is None:
+        if not (cleaned or note or support or items):
+            return None, False  # an empty form on an unanswered question: nothing to keep
+        try:
+            with transaction.atomic():
+                answer = LkeAnswer.objects.create(**key)
+        except IntegrityError:  # a concurrent first save won the insert
+            answer = LkeAnswer.objects.select_for_update().get(**key)
     current_items = sorted(answer.evidence_items.values_list("pk", flat=True))
     if (answer.value, answer.note, answer.support, current_items) == (
         cleaned,
@@ -357,7 +388,7 @@ def _split_support(text: str | None) -> tuple[list[int], str]:
     for line in (text or "").splitlines():
         line = line.strip()
         match = _ITEM_URL_RE.search(line)
-        if match and line.startswith(prefix):
+        if match and line.startswith(prefix + "/"):
             ids.append(int(match.group(1)))
         elif line:
             rest.append(line)
@@ -405,6 +436,8 @@ def import_jawaban_unit(raw: bytes, *, user=None, year: int | None = None) -> Im
             % {"u": unit_id, "all": ", ".join(Unit.objects.values_list("code", flat=True))}
         )
     file_year = doc.get("tahun")
+    if file_year is not None and (not isinstance(file_year, int) or isinstance(file_year, bool)):
+        raise LkeRefused(_("Kolom tahun pada berkas harus bilangan bulat, mis. 2026."))
     year = year or file_year
     if not isinstance(year, int) or isinstance(year, bool):
         raise LkeRefused(_("Tahun tidak ada pada berkas; sebutkan dengan --year."))

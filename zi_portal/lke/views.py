@@ -274,6 +274,11 @@ def _require_answer_right(user, plan, question: LkeQuestion, side: str) -> None:
         require(user, Action.ANSWER_LKE, pokja)
 
 
+def _ids(values: list[str]) -> list[int]:
+    """The ASCII whole numbers among posted ids (``"²".isdigit()`` is True)."""
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 12]
+
+
 @require_POST
 def answer(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
     plan = access_plan(request.user, year, Action.VIEW_LKE)
@@ -292,7 +297,7 @@ def answer(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
         allowed = EvidenceRequirement.objects.filter(cell__quarter__plan=plan)
         if question.area_code:
             allowed = allowed.filter(cell__area__code=question.area_code)
-        wanted = {int(v) for v in request.POST.getlist("evidence") if v.isdigit()}
+        wanted = set(_ids(request.POST.getlist("evidence")))
         evidence = list(allowed.filter(pk__in=wanted))
         if len(evidence) != len(wanted):
             error = _(
@@ -318,7 +323,7 @@ def answer(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
             "value": request.POST.get("value", ""),
             "note": request.POST.get("note", ""),
             "support": request.POST.get("support", ""),
-            "evidence": [int(v) for v in request.POST.getlist("evidence") if v.isdigit()],
+            "evidence": _ids(request.POST.getlist("evidence")),
             "error": exc.message,
         }
         context = _area_context(request, plan, code, failed={soal_id: posted})

@@ -10,6 +10,7 @@ score breakdown of both sides and the WBK/WBBM readiness.
 from __future__ import annotations
 
 import io
+import re
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -54,6 +55,20 @@ CONDITION_LABEL = {
 }
 
 
+_ILLEGAL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def put(ws, ref: str, value) -> None:
+    """Write a cell; text stays text: never a formula (a note starting with "=" would
+    otherwise run in the reader's Excel), without characters XLSX cannot hold."""
+    cell = ws[ref]
+    if isinstance(value, str):
+        cell.value = _ILLEGAL_RE.sub(" ", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+
+
 def _sheet(book: Workbook, name: str, cache: dict, unit: Unit, year: int):
     if name in cache:
         return cache[name]
@@ -90,7 +105,7 @@ def workbook_bytes(*, unit: Unit, master: LkeMaster) -> bytes:
             "F": q.raw_type,
         }
         for letter, value in values.items():
-            ws[f"{letter}{row}"] = value
+            put(ws, f"{letter}{row}", value)
         answer = by_id[soal_id]
         for key, title, width in MAPPED:
             letter = q.excel.get(key)
@@ -105,7 +120,7 @@ def workbook_bytes(*, unit: Unit, master: LkeMaster) -> bytes:
                 "excel_kolom_jawaban_tpi": "jawaban_tpi",
                 "excel_kolom_catatan_tpi": "catatan_tpi",
             }[key]
-            ws[f"{letter}{row}"] = answer[field]
+            put(ws, f"{letter}{row}", answer[field])
         for cell in ws[row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for ws in sheets.values():
