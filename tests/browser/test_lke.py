@@ -211,11 +211,14 @@ def test_pic_answers_pw_with_evidence_and_summary_shows_the_new_score(
     form.get_by_label("Jumlah").evaluate("el => { el.type = 'text'; el.value = '1.5'; }")
     form.get_by_role("button", name="Simpan jawaban unit").click()
     expect(page).to_have_url(f"{live_server.url}/lke/{YEAR}/soal/{IN_PROGRESS}/")
-    expect(messages.locator(".msg-error")).to_contain_text(f"Soal {IN_PROGRESS} belum disimpan")
+    expect(messages.locator(".msg-error")).to_contain_text("Jawaban belum disimpan")
+    expect(messages.locator(".msg-error")).to_contain_text(f"Soal {IN_PROGRESS} meminta jumlah")
     refused = question(page, IN_PROGRESS)
     expect(refused).to_have_class(re.compile(r"\bhas-error\b"))
     expect(refused.get_by_role("alert")).to_contain_text(BAD_COUNT)
     expect(refused.get_by_label("Jumlah")).to_have_value("1.5")  # kept for correction
+    expect(refused.get_by_label("Jumlah")).to_be_focused()  # the page opens at the refusal
+    expect(refused.get_by_label("Jumlah")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_test_id("percent-P5")).to_contain_text("unit 80,00 %")
     assert not LkeAnswer.objects.filter(question__soal_id=IN_PROGRESS).exists()
     if SHOTS:
