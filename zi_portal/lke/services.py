@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -206,11 +207,19 @@ def clean_text(text: str | None, *, soal_id: int) -> str:
     return text
 
 
-def answers_of(*, unit: Unit, master: LkeMaster, side: str) -> dict[int, LkeAnswer]:
-    rows = (
-        LkeAnswer.objects.filter(unit=unit, question__master=master, side=side)
-        .select_related("question", "updated_by")
-        .prefetch_related("evidence_items__cell__quarter", "evidence_items__cell__area")
+def answers_of(
+    *, unit: Unit, master: LkeMaster, side: str, area_code: str | None = None
+) -> dict[int, LkeAnswer]:
+    """One side's answers by soal id, with their evidence items (of one area's questions
+    when ``area_code`` is given; "" is the Hasil part)."""
+    rows = LkeAnswer.objects.filter(unit=unit, question__master=master, side=side)
+    if area_code is not None:
+        rows = rows.filter(question__area_code=area_code)
+    rows = rows.select_related("question", "updated_by").prefetch_related(
+        Prefetch(
+            "evidence_items",
+            queryset=EvidenceRequirement.objects.select_related("cell__quarter", "cell__area"),
+        )
     )
     return {a.question.soal_id: a for a in rows}
 

@@ -179,8 +179,13 @@ def _area_context(request, plan, code: str, failed: dict | None = None) -> dict:
     code = code.upper()
     if code not in AREA_ORDER and code != HASIL:
         raise Http404(_("Area LKE %(code)s tidak dikenal.") % {"code": code})
-    unit_answers = services.answers_of(unit=plan.unit, master=lke.master, side=Side.UNIT)
-    tpi_answers = services.answers_of(unit=plan.unit, master=lke.master, side=Side.TPI)
+    area_code = "" if code == HASIL else code
+    unit_answers = services.answers_of(
+        unit=plan.unit, master=lke.master, side=Side.UNIT, area_code=area_code
+    )
+    tpi_answers = services.answers_of(
+        unit=plan.unit, master=lke.master, side=Side.TPI, area_code=area_code
+    )
     ctx = {
         "unit_answers": unit_answers,
         "tpi_answers": tpi_answers,
