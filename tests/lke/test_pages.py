@@ -551,7 +551,27 @@ def test_unknown_soal_or_area_is_404(client, lke):
     assert post_answer(client, 999_999, value="A").status_code == 404
     assert client.get(area_url("XX")).status_code == 404
     assert client.get(url("export", YEAR, "csv")).status_code == 404
-    assert client.get(answer_url(PW_CHOICE)).status_code == 405
+    assert client.get(answer_url(999_999)).status_code == 404
+    assert client.put(answer_url(PW_CHOICE)).status_code == 405
+
+
+def test_question_page_lists_every_area_item_without_javascript(client, lke):
+    """The area page carries only the picked items per question (a script adds the rest
+    from one <template>); the question's own page lists them all, picked ones ticked."""
+    pw = items_of(lke, "PW")
+    as_user(client, lke, "pic.pw")
+    post_answer(client, PW_CHOICE, value="A", evidence=[pw[1].pk])
+    area_page = client.get(area_url("PW")).content.decode()
+    assert area_page.count('name="evidence"') == len(pw) + 1  # the template + the pick
+    assert f'href="{answer_url(PW_CHOICE)}"' in area_page
+    page = client.get(answer_url(PW_CHOICE))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count('name="evidence"') == len(pw)
+    assert re.search(rf'value="{pw[1].pk}" id="u{PW_CHOICE}-ev{pw[1].pk}" checked', html)
+    assert not re.search(rf'value="{pw[0].pk}" id="u{PW_CHOICE}-ev{pw[0].pk}" checked', html)
+    client.force_login(lke["users"]["tpi"])
+    assert 'name="evidence"' not in client.get(answer_url(PW_CHOICE)).content.decode()
 
 
 # --- 5. the TPI's answer beside the unit's -------------------------------------------------

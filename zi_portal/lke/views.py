@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from evidence.selectors import with_status
 from workplan.choices import AREA_ORDER
@@ -174,7 +174,11 @@ def _leaf_blocks(node, unit_sub, tpi_sub, ctx, depth=0):
     return blocks
 
 
-def _area_context(request, plan, code: str, failed: dict | None = None) -> dict:
+def _area_context(
+    request, plan, code: str, failed: dict | None = None, only_soal: int | None = None
+) -> dict:
+    """The area page's context; ``only_soal``: just that question (its own page, with
+    every evidence item of the area listed in its picker)."""
     lke = _lke_or_404(plan)
     code = code.upper()
     if code not in AREA_ORDER and code != HASIL:
@@ -240,6 +244,20 @@ def _area_context(request, plan, code: str, failed: dict | None = None) -> dict:
             .select_related("cell__quarter", "cell__area")
             .order_by("cell__quarter__number", "cell__area__order", "order")
         )
+    by_id = {item.pk: item for item in evidence}
+    for half in halves:
+        if only_soal is not None:
+            for block in half["blocks"]:
+                block.rows = [r for r in block.rows if r.q.soal_id == only_soal]
+                block.percents = []
+            half["blocks"] = [b for b in half["blocks"] if b.rows]
+        for block in half["blocks"]:
+            for row in block.rows:
+                # The items already picked are rendered; the rest of the area's list is
+                # added by lke-evidence.js from one <template> (or on the question's page).
+                row.picked = [by_id[i] for i in sorted(row.unit_form["evidence"]) if i in by_id]
+    if only_soal is not None:
+        halves = [h for h in halves if h["blocks"]]
     return {
         "plan": plan,
         "lke": lke,
@@ -251,6 +269,7 @@ def _area_context(request, plan, code: str, failed: dict | None = None) -> dict:
         "may_answer": may_answer,
         "may_assess": can(request.user, Action.ASSESS_LKE),
         "evidence_choices": evidence,
+        "full_picker": only_soal is not None,
         "area_codes": AREA_ORDER + [HASIL],
         "nav_active": "lke",
     }
@@ -284,13 +303,19 @@ def _ids(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 12]
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
+    """GET: the question on its own page (every evidence item listed, no script needed);
+    POST: save the unit's or the TPI's answer."""
     plan = access_plan(request.user, year, Action.VIEW_LKE)
     master = services.master_for_year(year)
     if master is None:
         raise Http404(_("Master soal LKE tahun %(y)s belum dimuat.") % {"y": year})
     question = _question_or_404(master, soal_id)
+    if request.method == "GET":
+        code = question.area_code or HASIL
+        context = _area_context(request, plan, code, only_soal=soal_id)
+        return render(request, "lke/question.html", context)
     side = request.POST.get("side", Side.UNIT)
     if side not in Side.values:
         side = Side.UNIT
