@@ -335,8 +335,9 @@ def main() -> None:
         )
     lines += [
         "",
-        f"PW area page: {facts.get('pw_checkboxes', 0)} evidence checkboxes "
-        f"({facts['pw_items']} PW items x 30 questions).",
+        f"PW area page: {facts.get('pw_checkboxes', 0)} evidence checkboxes in the HTML "
+        f"({facts['pw_items']} PW items in the picker template plus the picked ones; "
+        "the script fills a question's picker from the template when it is opened).",
     ]
     groups: dict[tuple, list[str]] = {}
     for (label, _path, _who), statements in zip(pages, grown, strict=True):
