@@ -332,3 +332,14 @@ def test_lke_pages_fit_a_phone(live_demo, live_server, phone_page: Page):
         assert_fits(page, f"{path} as the Ketua")
     shot(page, "hasil-ketua-phone")
     assert page.viewport_size == PHONE
+    # On a phone the main menu folds behind "Menu": closed first, then opened by
+    # keyboard, and its LKE link works.
+    nav = page.get_by_role("navigation", name="Menu utama")
+    toggle = page.get_by_role("button", name="Menu", exact=True)
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(nav).to_be_hidden()
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    nav.get_by_role("link", name="LKE", exact=True).click()
+    expect(page).to_have_url(live_server.url + SUMMARY_PATH)
