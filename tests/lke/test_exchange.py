@@ -734,3 +734,37 @@ def test_import_refuses_a_nul_character(lke):
     )
     assert response.status_code == 400
     assert counts() == (0, 0)
+
+
+def test_score_api_on_the_hand_worked_borderline_wbk_case(lke, ketua):
+    """docs/lke-scoring.md §5.3, imported as the unit's answers through jawaban-unit JSON:
+    the endpoint reports the hand-computed 42.75 + 32.25 = 75.00, WBK met with no gap,
+    WBBM not met with the listed gaps."""
+    from tests.lke.test_scoring import borderline_wbk
+
+    tree = services.parsed_master(lke["master"])
+    answers = borderline_wbk(tree)
+    doc = {
+        "unit_id": lke["unit"].code,
+        "tahun": 2026,
+        "answers": [{"soal_id": sid, "jawaban_unit": value} for sid, value in answers.items()],
+    }
+    services.import_jawaban_unit(json.dumps(doc).encode())
+    body = ketua.get("/api/v1/plans/2026/lke/score/", {"by": "unit"}).json()
+    assert body["total"] == 75.0
+    assert body["pengungkit"]["nilai"] == 42.75
+    assert body["hasil"]["nilai"] == 32.25
+    assert body["hasil"]["birokrasi_bersih_akuntabel"] == {
+        "nilai": 18.25, "maks": 22.5, "ipak": 15.75, "kinerja": 2.5
+    }  # fmt: skip
+    wbk = body["kesiapan"]["WBK"]
+    assert wbk["memenuhi"] is True
+    assert all(c["kekurangan"] == 0.0 for c in wbk["syarat"])
+    wbbm = {
+        c["kode"]: c["kekurangan"] for c in body["kesiapan"]["WBBM"]["syarat"] if c["kekurangan"]
+    }
+    assert wbbm == {
+        "total": 10.0, "pengungkit": 5.25, "area:SDM": 1.5, "area:AK": 1.0, "area:PW": 2.25,
+        "bersih": 1.25, "kinerja": 1.25, "prima": 1.75,
+    }  # fmt: skip
+    assert body["kesiapan"]["WBBM"]["memenuhi"] is False
