@@ -559,3 +559,25 @@ def test_a_throttled_call_is_logged_with_its_token(lke, settings):
     assert client.get(WBK).status_code == 429
     logged = PortalRBRequest.objects.get(status=429)
     assert logged.token is not None and logged.token.name == "Sinkron"
+
+
+def test_the_access_log_is_pruned_after_its_retention(lke, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from zi_portal.celery import app
+    from zi_portal.lke.tasks import prune_portalrb_log
+
+    settings.ZI_PORTALRB_LOG_DAYS = 30
+    client = bearer(issue_token("Lama"))
+    for _ in range(3):
+        client.get(WBK)
+    old = PortalRBRequest.objects.order_by("pk")[:2]
+    PortalRBRequest.objects.filter(pk__in=[r.pk for r in old]).update(
+        at=timezone.now() - timedelta(days=31)
+    )
+    assert prune_portalrb_log.apply().get() == 2
+    assert PortalRBRequest.objects.count() == 1
+    schedule = settings.CELERY_BEAT_SCHEDULE["prune-portalrb-log"]
+    assert schedule["task"] in app.tasks

@@ -126,6 +126,14 @@ def portalrb_endpoint(view):
     return login_not_required(csrf_exempt(wrapper))
 
 
+def prune_log(*, now=None) -> int:
+    """Delete access-log rows older than ``ZI_PORTALRB_LOG_DAYS``; returns how many."""
+    days = int(getattr(settings, "ZI_PORTALRB_LOG_DAYS", 365))
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    deleted, _by_model = PortalRBRequest.objects.filter(at__lt=cutoff).delete()
+    return deleted
+
+
 def _year(request) -> int:
     """``?tahun=`` if given, else the newest year with a proposal."""
     raw = request.GET.get("tahun")

@@ -208,6 +208,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=ZI_REMINDER_HOUR, minute=ZI_REMINDER_MINUTE),
     },
     "reap-reports": {"task": "monev.tasks.reap_reports", "schedule": 300.0},
+    "prune-portalrb-log": {
+        "task": "zi_portal.lke.tasks.prune_portalrb_log",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "worker-heartbeat": {
         "task": "zi_portal.core.tasks.heartbeat",
         "schedule": ZI_HEARTBEAT_SECONDS,
@@ -253,6 +257,8 @@ SPECTACULAR_SETTINGS = {
 ZI_PORTAL_NAME = env.str("ZI_PORTAL_NAME", default="ZI Portal")
 # Calls PortalRB may make per token per minute (429 above it).
 ZI_PORTALRB_RATE_PER_MINUTE = env.int("ZI_PORTALRB_RATE_PER_MINUTE", default=60)
+# Days the PortalRB access log is kept (beat prunes it nightly).
+ZI_PORTALRB_LOG_DAYS = env.int("ZI_PORTALRB_LOG_DAYS", default=365)
 ZI_SITE_URL = env.str("ZI_SITE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
