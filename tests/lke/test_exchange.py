@@ -663,7 +663,11 @@ def test_xlsx_cells_follow_the_master_mapping(lke, ketua, tmp_path):
         assert ws[f"A{row}"].value == soal_id
         for field, key in columns.items():
             cell = ws[f"{soal[key]}{row}"]
-            assert cell.value == by_id[soal_id][field], (soal_id, field)
+            expected = by_id[soal_id][field]
+            if field.startswith("jawaban_") and expected is not None:
+                kind = soal["jenis_jawaban"].lower()
+                expected = {"jumlah": int, "0-4": float}.get(kind, str)(expected)
+            assert cell.value == expected, (soal_id, field)
     # An unanswered soal has empty answer cells.
     soal = soals[3]
     assert ws[f"{soal['excel_kolom_jawaban_unit']}{soal['excel_baris']}"].value is None
@@ -768,3 +772,18 @@ def test_score_api_on_the_hand_worked_borderline_wbk_case(lke, ketua):
         "bersih": 1.25, "kinerja": 1.25, "prima": 1.75,
     }  # fmt: skip
     assert body["kesiapan"]["WBBM"]["memenuhi"] is False
+
+
+def test_xlsx_writes_counts_and_surveys_as_numbers(lke, ketua):
+    master = lke["master"]
+    for soal_id, value in ((110, "12"), (125, "3.60")):
+        question = LkeQuestion.objects.select_related("master").get(master=master, soal_id=soal_id)
+        services.answer_save(
+            unit=lke["unit"], question=question, side=Side.UNIT, user=None, value=value
+        )
+    book = load_workbook(io.BytesIO(ketua.get("/lke/2026/unduh.xlsx").content))
+    soals = master_soals()
+    for soal_id, expected in ((110, 12), (125, 3.6)):
+        soal = soals[soal_id]
+        cell = book[soal["excel_sheet"]][f"{soal['excel_kolom_jawaban_unit']}{soal['excel_baris']}"]
+        assert cell.value == expected and cell.data_type == "n"

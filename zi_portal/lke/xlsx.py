@@ -69,6 +69,17 @@ def put(ws, ref: str, value) -> None:
         cell.value = value
 
 
+def _cell_value(q: scoring.Question, field: str, value):
+    """Counts and survey values as numbers (the sheet's formulas add them up)."""
+    if value is None or not field.startswith("jawaban_"):
+        return value
+    if q.answer_type == scoring.COUNT:
+        return int(value)
+    if q.answer_type == scoring.SURVEY:
+        return float(value)
+    return value
+
+
 def _sheet(book: Workbook, name: str, cache: dict, unit: Unit, year: int):
     if name in cache:
         return cache[name]
@@ -120,7 +131,7 @@ def workbook_bytes(*, unit: Unit, master: LkeMaster) -> bytes:
                 "excel_kolom_jawaban_tpi": "jawaban_tpi",
                 "excel_kolom_catatan_tpi": "catatan_tpi",
             }[key]
-            put(ws, f"{letter}{row}", answer[field])
+            put(ws, f"{letter}{row}", _cell_value(q, field, answer[field]))
         for cell in ws[row]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for ws in sheets.values():
