@@ -1,5 +1,5 @@
-// LKE area page: each question's evidence picker first lists only the items already
-// picked; opening it fills in every evidence item of the area from one <template>, so
+// LKE area page: each question's evidence picker (items, and under each item its
+// current versions) first lists only what is already picked; opening it fills in every evidence item of the area from one <template>, so
 // the page does not carry the whole list once per question. Without JavaScript the
 // "Pilih dari semua butir" link opens the question on its own page with the full list.
 (function () {
@@ -12,17 +12,17 @@
     var prefix = details.dataset.pick;
     var list = details.querySelector(".pick-list");
     var checked = {};
-    list.querySelectorAll("input[name=evidence]").forEach(function (input) {
-      if (input.checked) checked[input.value] = true;
+    list.querySelectorAll("input[type=checkbox]").forEach(function (input) {
+      if (input.checked) checked[input.name + ":" + input.value] = true;
     });
     var fresh = source.content.cloneNode(true);
-    fresh.querySelectorAll("li").forEach(function (li) {
-      var input = li.querySelector("input");
-      var label = li.querySelector("label");
-      var id = prefix + "-ev" + input.value;
+    fresh.querySelectorAll("input[type=checkbox]").forEach(function (input) {
+      // An item is "ev<id>", a version of it "v<id>", as the server renders them.
+      var id = prefix + (input.name === "version" ? "-v" : "-ev") + input.value;
+      var label = input.parentElement.querySelector(":scope > label");
       input.id = id;
       label.htmlFor = id;
-      input.checked = !!checked[input.value];
+      input.checked = !!checked[input.name + ":" + input.value];
     });
     list.replaceChildren(fresh);
     var more = details.querySelector(".pick-more");
@@ -31,7 +31,7 @@
 
   function recount(details) {
     var summary = details.querySelector("summary");
-    var n = details.querySelectorAll("input[name=evidence]:checked").length;
+    var n = details.querySelectorAll("input[type=checkbox]:checked").length;
     summary.textContent = summary.textContent.replace(/\d+/, String(n));
   }
 

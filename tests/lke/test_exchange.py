@@ -787,3 +787,34 @@ def test_xlsx_writes_counts_and_surveys_as_numbers(lke, ketua):
         soal = soals[soal_id]
         cell = book[soal["excel_sheet"]][f"{soal['excel_kolom_jawaban_unit']}{soal['excel_baris']}"]
         assert cell.value == expected and cell.data_type == "n"
+
+
+def test_version_links_go_to_portalrb_and_come_back_on_import(lke, tmp_path):
+    from evidence import services as evidence_services
+    from tests.evidence import samples
+
+    item = lke["items"][0]
+    version = evidence_services.evidence_upload_file(
+        requirement=item,
+        upload=samples.upload("bukti.pdf", samples.pdf("bukti")),
+        user=lke["users"]["ketua"],
+    )
+    question = LkeQuestion.objects.select_related("master").get(master=lke["master"], soal_id=2)
+    services.answer_save(
+        unit=lke["unit"], question=question, side=Side.UNIT, user=None, value="A",
+        evidence_items=[item], evidence_versions=[version], support="Notulen rapat",
+    )  # fmt: skip
+    doc = services.jawaban_unit(unit=lke["unit"], master=lke["master"])
+    entry = next(a for a in doc["answers"] if a["soal_id"] == 2)
+    assert entry["bukti_dukung_unit"] == (
+        f"{SITE}/butir/{item.pk}/\n{SITE}/versi/{version.pk}/unduh/\nNotulen rapat"
+    )
+    # Clear the links, then import the exported document: they come back.
+    services.answer_save(unit=lke["unit"], question=question, side=Side.UNIT, user=None, value="A")
+    import_file(write(tmp_path, doc))
+    answer = LkeAnswer.objects.get(question=question, side=Side.UNIT)
+    assert list(answer.evidence_items.all()) == [item]
+    assert list(answer.evidence_versions.all()) == [version]
+    assert answer.support == "Notulen rapat"
+    again = services.jawaban_unit(unit=lke["unit"], master=lke["master"])
+    assert again["answers"] == doc["answers"]

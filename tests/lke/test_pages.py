@@ -950,3 +950,48 @@ def test_pasted_vertical_tab_becomes_a_line_break_and_nul_is_refused(client, lke
     assert "karakter kendali" in response.content.decode()
     assert row(lke, PW_CHOICE).note == "satu\ndua"
     assert LkeAnswerChange.objects.count() == 1
+
+
+def _upload(lke, item, name="laporan.pdf"):
+    from evidence import services as evidence_services
+    from tests.evidence import samples
+
+    return evidence_services.evidence_upload_file(
+        requirement=item,
+        upload=samples.upload(name, samples.pdf(f"isi {name}")),
+        user=lke["users"]["ketua"],
+    )
+
+
+def test_a_pic_links_one_version_of_an_item(client, lke):
+    pw, tl = items_of(lke, "PW")[0], items_of(lke, "TL")[0]
+    version = _upload(lke, pw)
+    as_user(client, lke, "pic.pw")
+    # The picker offers the item and, under it, its current version.
+    page = client.get(answer_url(PW_CHOICE)).content.decode()
+    assert f'name="version" value="{version.pk}" id="u{PW_CHOICE}-v{version.pk}"' in page
+    response = client.post(
+        answer_url(PW_CHOICE), {"side": "unit", "value": "A", "version": [str(version.pk)]}
+    )
+    assert response.status_code == 302
+    answer = row(lke, PW_CHOICE)
+    assert list(answer.evidence_versions.all()) == [version]
+    assert list(answer.evidence_items.all()) == []
+    area_page = client.get(area_url("PW")).content.decode()
+    assert f'href="/butir/{pw.pk}/#v{version.number}"' in area_page
+    assert re.search(
+        rf'name="version" value="{version.pk}" id="u{PW_CHOICE}-v{version.pk}" checked', area_page
+    )
+    change = LkeAnswerChange.objects.get(answer=answer)
+    assert change.evidence == [
+        {"id": pw.pk, "version": version.pk, "label": change.evidence[0]["label"]}
+    ]
+    assert "v1 laporan.pdf" in change.evidence[0]["label"]
+    # A version of another area's item is refused and nothing changes.
+    tl_version = _upload(lke, tl, "tl.pdf")
+    refused = client.post(
+        answer_url(PW_CHOICE), {"side": "unit", "value": "B", "version": [str(tl_version.pk)]}
+    )
+    assert refused.status_code == 400
+    assert row(lke, PW_CHOICE).value == "A"
+    assert LkeAnswerChange.objects.filter(answer=answer).count() == 1

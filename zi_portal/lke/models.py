@@ -92,6 +92,13 @@ class LkeAnswer(TimeStampedModel):
         related_name="lke_answers",
         verbose_name=_("butir evidence di portal"),
     )
+    evidence_versions = models.ManyToManyField(
+        "evidence.EvidenceVersion",
+        blank=True,
+        related_name="lke_answers",
+        verbose_name=_("versi evidence di portal"),
+        help_text=_("Berkas atau tautan tertentu dari sebuah butir, bila bukan butirnya."),
+    )
     revision = models.PositiveIntegerField(_("revisi"), default=0)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -18,6 +18,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from evidence.models import EvidenceVersion
 from workplan.models import EvidenceRequirement, Unit, WorkPlan
 
 from . import scoring
@@ -219,7 +220,11 @@ def answers_of(
         Prefetch(
             "evidence_items",
             queryset=EvidenceRequirement.objects.select_related("cell__quarter", "cell__area"),
-        )
+        ),
+        Prefetch(
+            "evidence_versions",
+            queryset=EvidenceVersion.objects.select_related("requirement__cell__quarter"),
+        ),
     )
     return {a.question.soal_id: a for a in rows}
 
@@ -229,8 +234,19 @@ def answer_values(*, unit: Unit, master: LkeMaster, side: str) -> dict[int, str]
     return dict(rows.values_list("question__soal_id", "value"))
 
 
-def _evidence_snapshot(items) -> list[dict]:
-    return [{"id": r.pk, "label": str(r.cell) + " · " + r.text[:120]} for r in items]
+def _evidence_snapshot(items, versions=()) -> list[dict]:
+    """What the answer linked, as the history keeps it (labels frozen at that moment)."""
+    rows = [{"id": r.pk, "label": str(r.cell) + " · " + r.text[:120]} for r in items]
+    rows += [
+        {
+            "id": v.requirement_id,
+            "version": v.pk,
+            "label": f"{v.requirement.cell} · {v.requirement.text[:80]} · v{v.number} "
+            f"{v.display_name[:80]}",
+        }
+        for v in versions
+    ]
+    return rows
 
 
 @transaction.atomic
@@ -244,6 +260,7 @@ def answer_save(
     note: str = "",
     support: str = "",
     evidence_items=(),
+    evidence_versions=(),
     source: str = LkeAnswerChange.Source.WEB,
 ) -> tuple[LkeAnswer | None, bool]:
     """Save one side's answer; returns (answer, changed). Nothing changes → no new
@@ -253,12 +270,13 @@ def answer_save(
     note = clean_text(note, soal_id=question.soal_id)
     support = clean_text(support, soal_id=question.soal_id)
     items = sorted({r.pk: r for r in evidence_items}.values(), key=lambda r: r.pk)
+    versions = sorted({v.pk: v for v in evidence_versions}.values(), key=lambda v: v.pk)
     if side == Side.TPI:
-        support, items = "", []
+        support, items, versions = "", [], []
     key = {"unit": unit, "question": question, "side": side}
     answer = LkeAnswer.objects.select_for_update().filter(**key).first()
     if answer is None:
-        if not (cleaned or note or support or items):
+        if not (cleaned or note or support or items or versions):
             return None, False  # an empty form on an unanswered question: nothing to keep
         try:
             with transaction.atomic():
@@ -266,11 +284,13 @@ def answer_save(
         except IntegrityError:  # a concurrent first save won the insert
             answer = LkeAnswer.objects.select_for_update().get(**key)
     current_items = sorted(answer.evidence_items.values_list("pk", flat=True))
-    if (answer.value, answer.note, answer.support, current_items) == (
+    current_versions = sorted(answer.evidence_versions.values_list("pk", flat=True))
+    if (answer.value, answer.note, answer.support, current_items, current_versions) == (
         cleaned,
         note,
         support,
         [r.pk for r in items],
+        [v.pk for v in versions],
     ) and answer.revision:
         return answer, False
     answer.value, answer.note, answer.support = cleaned, note, support
@@ -278,13 +298,14 @@ def answer_save(
     answer.updated_by = user
     answer.save()
     answer.evidence_items.set(items)
+    answer.evidence_versions.set(versions)
     LkeAnswerChange.objects.create(
         answer=answer,
         revision=answer.revision,
         value=cleaned,
         note=note,
         support=support,
-        evidence=_evidence_snapshot(items),
+        evidence=_evidence_snapshot(items, versions),
         changed_by=user,
         source=source,
     )
@@ -347,7 +368,12 @@ def evidence_url(requirement_id: int) -> str:
     return site_url(reverse("evidence:item", args=[requirement_id]))
 
 
+def version_url(version_id: int) -> str:
+    return site_url(reverse("evidence:download", args=[version_id]))
+
+
 _ITEM_URL_RE = re.compile(r"/butir/(\d+)/?$")
+_VERSION_URL_RE = re.compile(r"/versi/(\d+)/unduh/?$")
 
 
 def bukti_dukung(answer: LkeAnswer | None) -> str | None:
@@ -355,6 +381,7 @@ def bukti_dukung(answer: LkeAnswer | None) -> str | None:
     if answer is None:
         return None
     lines = [evidence_url(r.pk) for r in answer.evidence_items.all()]
+    lines += [version_url(v.pk) for v in answer.evidence_versions.all()]
     if answer.support:
         lines.append(answer.support)
     return "\n".join(lines) or None
@@ -390,18 +417,21 @@ def jawaban_unit(*, unit: Unit, master: LkeMaster, external_id: str | None = Non
     }
 
 
-def _split_support(text: str | None) -> tuple[list[int], str]:
-    """Portal item links back to item ids; everything else stays free text."""
-    ids, rest = [], []
-    prefix = settings.ZI_SITE_URL.rstrip("/")
+def _split_support(text: str | None) -> tuple[list[int], list[int], str]:
+    """Portal links back to item and version ids; everything else stays free text."""
+    item_ids, version_ids, rest = [], [], []
+    prefix = settings.ZI_SITE_URL.rstrip("/") + "/"
     for line in (text or "").splitlines():
         line = line.strip()
-        match = _ITEM_URL_RE.search(line)
-        if match and line.startswith(prefix + "/"):
-            ids.append(int(match.group(1)))
+        item = _ITEM_URL_RE.search(line)
+        version = _VERSION_URL_RE.search(line)
+        if item and line.startswith(prefix):
+            item_ids.append(int(item.group(1)))
+        elif version and line.startswith(prefix):
+            version_ids.append(int(version.group(1)))
         elif line:
             rest.append(line)
-    return ids, "\n".join(rest)
+    return item_ids, version_ids, "\n".join(rest)
 
 
 @dataclass
@@ -463,6 +493,12 @@ def import_jawaban_unit(raw: bytes, *, user=None, year: int | None = None) -> Im
     tree = parsed_master(master)
     questions = {q.soal_id: q for q in LkeQuestion.objects.filter(master=master)}
     items = {r.pk: r for r in EvidenceRequirement.objects.filter(cell__quarter__plan__unit=unit)}
+    versions = {
+        v.pk: v
+        for v in EvidenceVersion.objects.filter(
+            requirement__cell__quarter__plan__unit=unit
+        ).select_related("requirement__cell__quarter")
+    }
     changed = unchanged = 0
     seen = set()
     for index, entry in enumerate(doc["answers"], start=1):
@@ -479,23 +515,25 @@ def import_jawaban_unit(raw: bytes, *, user=None, year: int | None = None) -> Im
         if soal_id in seen:
             raise LkeRefused(_("soal_id %(id)s muncul dua kali.") % {"id": soal_id})
         seen.add(soal_id)
-        ids, support = _split_support(_field(entry, "bukti_dukung_unit", index))
-        unknown = [i for i in ids if i not in items]
+        ids, version_ids, support = _split_support(_field(entry, "bukti_dukung_unit", index))
+        unknown = [i for i in ids if i not in items] + [i for i in version_ids if i not in versions]
         if unknown:
             raise LkeRefused(
                 _("Soal %(id)s: tautan evidence %(ids)s bukan butir evidence unit ini.")
                 % {"id": soal_id, "ids": ", ".join(map(str, unknown))}
             )
+        picked = [versions[i] for i in version_ids]
         sides = [
             (Side.UNIT, "jawaban_unit", "catatan_unit", [items[i] for i in ids], support),
             (Side.TPI, "jawaban_tpi", "catatan_tpi", [], ""),
         ]
         for side, value_key, note_key, evidence, other in sides:
+            side_versions = picked if side == Side.UNIT else []
             value, note = _field(entry, value_key, index), _field(entry, note_key, index)
             exists = LkeAnswer.objects.filter(
                 unit=unit, question=questions[soal_id], side=side
             ).exists()
-            if not exists and not (value or note or evidence or other):
+            if not exists and not (value or note or evidence or side_versions or other):
                 continue
             clean_value(tree.questions[soal_id], value)  # refuse before writing anything
             _answer, did = answer_save(
@@ -507,6 +545,7 @@ def import_jawaban_unit(raw: bytes, *, user=None, year: int | None = None) -> Im
                 note=note or "",
                 support=other,
                 evidence_items=evidence,
+                evidence_versions=side_versions,
                 source=LkeAnswerChange.Source.IMPORT,
             )
             changed += did

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from evidence.models import EvidenceVersion
 from evidence.selectors import with_status
 from workplan.choices import AREA_ORDER
 from workplan.models import EvidenceRequirement, Pokja, Unit
@@ -121,14 +122,25 @@ class QuestionRow:
     def __post_init__(self):
         def form(answer, side):
             if self.posted and self.posted["side"] == side:
-                return {**self.posted, "evidence": set(self.posted["evidence"])}
+                return {
+                    **self.posted,
+                    "evidence": set(self.posted["evidence"]),
+                    "versions": set(self.posted["versions"]),
+                }
             if answer is None:
-                return {"value": "", "note": "", "support": "", "evidence": set()}
+                return {
+                    "value": "",
+                    "note": "",
+                    "support": "",
+                    "evidence": set(),
+                    "versions": set(),
+                }
             return {
                 "value": answer.value,
                 "note": answer.note,
                 "support": answer.support,
                 "evidence": {r.pk for r in answer.evidence_items.all()},
+                "versions": {v.pk for v in answer.evidence_versions.all()},
             }
 
         self.unit_form = form(self.unit, Side.UNIT)
@@ -244,7 +256,6 @@ def _area_context(
             .select_related("cell__quarter", "cell__area")
             .order_by("cell__quarter__number", "cell__area__order", "order")
         )
-    by_id = {item.pk: item for item in evidence}
     for half in halves:
         if only_soal is not None:
             for block in half["blocks"]:
@@ -255,7 +266,13 @@ def _area_context(
             for row in block.rows:
                 # The items already picked are rendered; the rest of the area's list is
                 # added by lke-evidence.js from one <template> (or on the question's page).
-                row.picked = [by_id[i] for i in sorted(row.unit_form["evidence"]) if i in by_id]
+                versions = row.unit_form["versions"]
+                row.picked = [
+                    item
+                    for item in evidence
+                    if item.pk in row.unit_form["evidence"]
+                    or any(v.pk in versions for v in item.current)
+                ]
     if only_soal is not None:
         halves = [h for h in halves if h["blocks"]]
     return {
@@ -322,14 +339,20 @@ def answer(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
     _require_answer_right(request.user, plan, question, side)
     code = question.area_code or HASIL
     area_url = reverse("lke:area", args=[year, code]) + f"#soal-{soal_id}"
-    evidence, error = [], ""
+    evidence, versions, error = [], [], ""
     if side == Side.UNIT:
         allowed = EvidenceRequirement.objects.filter(cell__quarter__plan=plan)
         if question.area_code:
             allowed = allowed.filter(cell__area__code=question.area_code)
         wanted = set(_ids(request.POST.getlist("evidence")))
         evidence = list(allowed.filter(pk__in=wanted))
-        if len(evidence) != len(wanted):
+        wanted_versions = set(_ids(request.POST.getlist("version")))
+        versions = list(
+            EvidenceVersion.objects.filter(
+                pk__in=wanted_versions, requirement__in=allowed
+            ).select_related("requirement__cell__quarter")
+        )
+        if len(evidence) != len(wanted) or len(versions) != len(wanted_versions):
             error = _(
                 "Sebagian butir evidence yang dipilih bukan milik area ini. Pilih butir dari "
                 "daftar area ini saja."
@@ -346,6 +369,7 @@ def answer(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
             note=request.POST.get("note", "")[:5000],
             support=request.POST.get("support", "")[:2000],
             evidence_items=evidence,
+            evidence_versions=versions,
         )
     except services.LkeRefused as exc:
         posted = {
@@ -354,6 +378,7 @@ def answer(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
             "note": request.POST.get("note", ""),
             "support": request.POST.get("support", ""),
             "evidence": _ids(request.POST.getlist("evidence")),
+            "versions": _ids(request.POST.getlist("version")),
             "error": exc.message,
         }
         context = _area_context(request, plan, code, failed={soal_id: posted})

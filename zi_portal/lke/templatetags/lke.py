@@ -29,9 +29,3 @@ def share(part, whole) -> int:
         return max(0, min(100, round(Decimal(part) * 100 / Decimal(whole))))
     except (ArithmeticError, TypeError, ValueError):
         return 0
-
-
-@register.filter
-def picked_in(item, picked) -> bool:
-    """Is the evidence item among the picked ones?"""
-    return any(p.pk == item.pk for p in picked)
