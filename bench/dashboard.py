@@ -30,6 +30,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.stats import percentile  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi_portal.settings.test")
 
 import django  # noqa: E402
@@ -64,12 +67,6 @@ PAGES = [
     ("review queue (all states)", "/reviu/?tahun=2026&state=all", "tpi"),
     ("API requirement list", "/api/v1/plans/2026/requirements/", "kepala"),
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def users_of(code: str) -> dict[str, User]:

@@ -35,6 +35,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.stats import percentile  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi_portal.settings.test")
 
 import django  # noqa: E402
@@ -70,12 +73,6 @@ PAGES = [
     ("API score", "/api/v1/plans/{year}/lke/score/?by=unit", "ketua@example.org"),
     ("PortalRB jawaban-unit", "/api/portalrb/lke/jawaban-unit/{unit}", "portalrb"),
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def answer_for(question: scoring.Question) -> str:

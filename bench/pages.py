@@ -21,6 +21,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.stats import percentile  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi_portal.settings.test")
 
 import django  # noqa: E402
@@ -41,12 +44,6 @@ PAGES = [
     ("area page (PW)", "/rencana/2026/area/PW/"),
     ("matrix XLSX export", "/rencana/2026/unduh.xlsx"),
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def main() -> None:

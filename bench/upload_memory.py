@@ -44,6 +44,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.stats import percentile  # noqa: E402
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS-upload-memory.md"
@@ -509,12 +513,6 @@ def run_storage(storage: str, args) -> dict:
 
 def mib(kib: int | None) -> str:
     return "–" if kib is None else f"{kib / 1024:.1f}"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
 
 
 STORAGE_NAMES = {
