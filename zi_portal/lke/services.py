@@ -103,22 +103,27 @@ def master_load(raw: bytes, *, source_name: str = "") -> tuple[LkeMaster, str]:
             data=data,
         )
     existing = {q.soal_id: q for q in LkeQuestion.objects.filter(master=master)}
-    for order, q in enumerate(tree.questions.values(), start=1):
-        fields = {
-            "part": q.part,
-            "area_code": q.area_code,
-            "node_id": q.node_id,
-            "answer_type": q.answer_type,
-            "order": order,
-        }
-        row = existing.pop(q.soal_id, None)
-        if row is None:
-            LkeQuestion.objects.create(master=master, soal_id=q.soal_id, **fields)
-        else:
-            for key, value in fields.items():
-                setattr(row, key, value)
-            row.save()
+    rows = [
+        LkeQuestion(
+            pk=existing.pop(q.soal_id).pk if q.soal_id in existing else None,
+            master=master,
+            soal_id=q.soal_id,
+            part=q.part,
+            area_code=q.area_code,
+            node_id=q.node_id,
+            answer_type=q.answer_type,
+            order=order,
+        )
+        for order, q in enumerate(tree.questions.values(), start=1)
+    ]
+    # Questions gone from the new list (none of them answered, checked above) go first,
+    # then one insert and one update for the rest.
     LkeQuestion.objects.filter(pk__in=[q.pk for q in existing.values()]).delete()
+    LkeQuestion.objects.bulk_create([r for r in rows if r.pk is None])
+    LkeQuestion.objects.bulk_update(
+        [r for r in rows if r.pk is not None],
+        ["part", "area_code", "node_id", "answer_type", "order"],
+    )
     return master, status
 
 
