@@ -30,6 +30,7 @@ from workplan.choices import AREA_ORDER
 from workplan.models import WorkPlan
 from zi_portal.accounts.models import User
 from zi_portal.accounts.roles import GROUP_NAMES, Role
+from zi_portal.core.links import absolute_url, site_url
 
 from .choices import ReminderKind
 from .models import Message, Notification, ReminderPolicy, ReminderRecord
@@ -78,7 +79,7 @@ def _item_line(item, status: str | None = None) -> dict:
         "text": item.text,
         "status": status,
         "status_label": ItemStatus(status).label,
-        "url": settings.ZI_SITE_URL.rstrip("/") + reverse("evidence:item", args=[item.pk]),
+        "url": absolute_url("evidence:item", item.pk),
     }
 
 
@@ -296,8 +297,7 @@ def _plan_findings(today: date) -> list[Planned]:
                 "text": finding.description,
                 "status": finding.status,
                 "status_label": finding.get_status_display(),
-                "url": settings.ZI_SITE_URL.rstrip("/")
-                + reverse("findings:detail", args=[finding.pk]),
+                "url": absolute_url("findings:detail", finding.pk),
             }
             entry.scopes.append(
                 Scope(
@@ -335,7 +335,6 @@ SUBJECTS = {
 def _render(planned: Planned, scopes: list[Scope], today: date) -> dict[str, str]:
     """Subject, text and HTML in the recipient's language, with absolute links."""
     count = sum(len(s.lines) for s in scopes)
-    site = settings.ZI_SITE_URL.rstrip("/")
     with translation.override(planned.recipient.preferred_language or settings.LANGUAGE_CODE):
         quarter = planned.context.get("quarter")
         subject = _(SUBJECTS[planned.kind]) % {
@@ -345,10 +344,12 @@ def _render(planned: Planned, scopes: list[Scope], today: date) -> dict[str, str
             "unit": planned.plan.unit.short_name,
             "date": today.strftime("%d/%m/%Y"),
         }
-        link = site + {
-            ReminderKind.DIGEST: reverse("workplan:matrix", args=[planned.plan.year]),
-            ReminderKind.FINDING: reverse("findings:list"),
-        }.get(planned.kind, reverse("evidence:tasks"))
+        link = site_url(
+            {
+                ReminderKind.DIGEST: reverse("workplan:matrix", args=[planned.plan.year]),
+                ReminderKind.FINDING: reverse("findings:list"),
+            }.get(planned.kind, reverse("evidence:tasks"))
+        )
         context = {
             "kind": planned.kind,
             "recipient": planned.recipient,
@@ -357,11 +358,10 @@ def _render(planned: Planned, scopes: list[Scope], today: date) -> dict[str, str
             "today": today,
             "count": count,
             "link": link,
-            "site": site,
             "quarter": quarter,
             "days_left": planned.context.get("days_left"),
             "rows": planned.context.get("rows", []),
-            "preferences_url": site + reverse("monev:preferences"),
+            "preferences_url": absolute_url("monev:preferences"),
         }
         text = render_to_string("monev/email/reminder.txt", context)
         html = render_to_string("monev/email/reminder.html", context)

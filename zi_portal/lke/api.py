@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -33,9 +32,7 @@ class ScoreView(APIView):
                 status.HTTP_400_BAD_REQUEST,
             )
         plan = access_plan(request.user, year, Action.VIEW_LKE)
-        master = services.master_for_year(year)
-        if master is None:
-            raise Http404(_("Master soal LKE tahun %(y)s belum dimuat.") % {"y": year})
+        master = services.master_or_404(year)
         result = services.unit_score(unit=plan.unit, master=master, side=by)
         body = scoring.as_dict(result)
         body.update({"unit": plan.unit.code, "oleh": by})

@@ -19,11 +19,11 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Q
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from evidence.audit import client_ip
 from workplan.models import Unit, WorkPlan
 
 from . import services
@@ -49,11 +49,7 @@ def error(status: int, code: str, message: str, headers: dict | None = None) -> 
 
 
 def rate_limit() -> int:
-    return int(getattr(settings, "ZI_PORTALRB_RATE_PER_MINUTE", 60))
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return settings.ZI_PORTALRB_RATE_PER_MINUTE
 
 
 def _throttle(*, token: PortalRBToken | None, ip: str | None) -> None:
@@ -80,7 +76,7 @@ def _authenticate(request) -> PortalRBToken:
     if scheme.lower() == "bearer" and raw.strip():
         token = PortalRBToken.objects.filter(digest=token_digest(raw.strip())).first()
     if token is None or not token.active:
-        _throttle(token=None, ip=_client_ip(request))
+        _throttle(token=None, ip=client_ip(request))
         message = (
             "Token tidak dikirimkan. Sertakan header Authorization: Bearer <token>."
             if not header
@@ -105,7 +101,7 @@ def portalrb_endpoint(view):
                     {"Allow": "GET"},
                 )
             token = _authenticate(request)
-            _throttle(token=token, ip=_client_ip(request))
+            _throttle(token=token, ip=client_ip(request))
             response = JsonResponse(view(request, *args, **kwargs))
         except ApiError as exc:
             response = error(exc.status, exc.code, exc.message, exc.headers)
@@ -116,7 +112,7 @@ def portalrb_endpoint(view):
             token=token,
             path=request.get_full_path()[:300],
             status=response.status_code,
-            remote_addr=_client_ip(request),
+            remote_addr=client_ip(request),
         )
         if token is not None:
             PortalRBToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
@@ -128,7 +124,7 @@ def portalrb_endpoint(view):
 
 def prune_log(*, now=None) -> int:
     """Delete access-log rows older than ``ZI_PORTALRB_LOG_DAYS``; returns how many."""
-    days = int(getattr(settings, "ZI_PORTALRB_LOG_DAYS", 365))
+    days = settings.ZI_PORTALRB_LOG_DAYS
     cutoff = (now or timezone.now()) - timedelta(days=days)
     deleted, _by_model = PortalRBRequest.objects.filter(at__lt=cutoff).delete()
     return deleted
@@ -198,7 +194,7 @@ def jawaban_unit(request, unit_id: str):
             "unit_id tidak valid: gunakan id dari daftar unit-wbk atau unit-wbbm.",
         )
     year = _year(request)
-    unit = Unit.objects.filter(Q(code=unit_id)).first()
+    unit = Unit.objects.filter(code=unit_id).first()
     if unit is None:
         raise ApiError(404, "DATA_NOT_FOUND", f"Unit {unit_id} tidak ditemukan.")
     if not Proposal.objects.filter(unit=unit, year=year).exists():

@@ -15,11 +15,13 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evidence.models import EvidenceVersion
 from workplan.models import EvidenceRequirement, Unit, WorkPlan
+from zi_portal.core.links import absolute_url
 
 from . import scoring
 from .models import LkeAnswer, LkeAnswerChange, LkeMaster, LkeQuestion, Predicate, Side
@@ -54,6 +56,20 @@ def parsed_master(master: LkeMaster) -> scoring.Master:
 
 def master_for_year(year: int) -> LkeMaster | None:
     return LkeMaster.objects.filter(year=year).defer("data").first()
+
+
+def master_or_404(year: int) -> LkeMaster:
+    """The year's master list, or 404 saying how to load it (pages and API)."""
+    master = master_for_year(year)
+    if master is None:
+        raise Http404(
+            _(
+                "Master soal LKE tahun %(y)s belum dimuat. Ketua Tim ZI dapat memuatnya dengan "
+                "perintah load_lke_master."
+            )
+            % {"y": year}
+        )
+    return master
 
 
 @transaction.atomic
@@ -329,11 +345,15 @@ def holds_wbk_predicate(unit: Unit, year: int) -> bool:
     ).exists()
 
 
-def unit_score(*, unit: Unit, master: LkeMaster, side: str) -> scoring.Score:
+def unit_score(
+    *, unit: Unit, master: LkeMaster, side: str, wbk_predicate: bool | None = None
+) -> scoring.Score:
+    if wbk_predicate is None:
+        wbk_predicate = holds_wbk_predicate(unit, master.year)
     return scoring.score(
         parsed_master(master),
         answer_values(unit=unit, master=master, side=side),
-        wbk_predicate=holds_wbk_predicate(unit, master.year),
+        wbk_predicate=wbk_predicate,
     )
 
 
@@ -346,35 +366,26 @@ class PlanLke:
     tpi_score: scoring.Score
 
 
-def plan_lke(plan: WorkPlan) -> PlanLke | None:
+def plan_lke(plan: WorkPlan, master: LkeMaster | None = None) -> PlanLke | None:
     """The LKE of a plan's unit and year, both sides scored (None: no master that year)."""
-    master = master_for_year(plan.year)
+    master = master or master_for_year(plan.year)
     if master is None:
         return None
+    predicate = holds_wbk_predicate(plan.unit, master.year)
     return PlanLke(
         plan=plan,
         master=master,
         tree=parsed_master(master),
-        unit_score=unit_score(unit=plan.unit, master=master, side=Side.UNIT),
-        tpi_score=unit_score(unit=plan.unit, master=master, side=Side.TPI),
+        unit_score=unit_score(
+            unit=plan.unit, master=master, side=Side.UNIT, wbk_predicate=predicate
+        ),
+        tpi_score=unit_score(unit=plan.unit, master=master, side=Side.TPI, wbk_predicate=predicate),
     )
 
 
 # ---------------------------------------------------------------------------------------
 # PortalRB's jawaban-unit JSON
 # ---------------------------------------------------------------------------------------
-
-
-def site_url(path: str) -> str:
-    return settings.ZI_SITE_URL.rstrip("/") + path
-
-
-def evidence_url(requirement_id: int) -> str:
-    return site_url(reverse("evidence:item", args=[requirement_id]))
-
-
-def version_url(version_id: int) -> str:
-    return site_url(reverse("evidence:download", args=[version_id]))
 
 
 _ITEM_URL_RE = re.compile(r"/butir/(\d+)/?$")
@@ -385,14 +396,14 @@ def bukti_dukung(answer: LkeAnswer | None) -> str | None:
     """Links to the evidence in the portal, then the other support, one per line."""
     if answer is None:
         return None
-    lines = [evidence_url(r.pk) for r in answer.evidence_items.all()]
-    lines += [version_url(v.pk) for v in answer.evidence_versions.all()]
+    lines = [absolute_url("evidence:item", r.pk) for r in answer.evidence_items.all()]
+    lines += [absolute_url("evidence:download", v.pk) for v in answer.evidence_versions.all()]
     if answer.support:
         lines.append(answer.support)
     return "\n".join(lines) or None
 
 
-def jawaban_unit(*, unit: Unit, master: LkeMaster, external_id: str | None = None) -> dict:
+def jawaban_unit(*, unit: Unit, master: LkeMaster) -> dict:
     """The ``GET /lke/jawaban-unit/{unit_id}`` document: one entry per master soal."""
     tree = parsed_master(master)
     mine = answers_of(unit=unit, master=master, side=Side.UNIT)
@@ -415,7 +426,7 @@ def jawaban_unit(*, unit: Unit, master: LkeMaster, external_id: str | None = Non
             }
         )
     return {
-        "unit_id": external_id or unit.code,
+        "unit_id": unit.code,
         "nama_unit": unit.name,
         "tahun": master.year,
         "answers": answers,

@@ -22,6 +22,7 @@ from workplan.choices import AREA_ORDER
 from workplan.models import EvidenceRequirement, Pokja, Unit
 from workplan.permissions import access_plan, access_selected_plan
 from zi_portal.accounts.permissions import Action, can, require
+from zi_portal.core.links import site_url
 
 from . import scoring, services
 from .forms import PredicateForm, ProposalForm, TokenForm
@@ -40,16 +41,7 @@ HASIL = "HASIL"
 
 
 def _lke_or_404(plan) -> services.PlanLke:
-    lke = services.plan_lke(plan)
-    if lke is None:
-        raise Http404(
-            _(
-                "Master soal LKE tahun %(y)s belum dimuat. Ketua Tim ZI dapat memuatnya dengan "
-                "perintah load_lke_master."
-            )
-            % {"y": plan.year}
-        )
-    return lke
+    return services.plan_lke(plan, services.master_or_404(plan.year))
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -325,9 +317,7 @@ def answer(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
     """GET: the question on its own page (every evidence item listed, no script needed);
     POST: save the unit's or the TPI's answer."""
     plan = access_plan(request.user, year, Action.VIEW_LKE)
-    master = services.master_for_year(year)
-    if master is None:
-        raise Http404(_("Master soal LKE tahun %(y)s belum dimuat.") % {"y": year})
+    master = services.master_or_404(year)
     question = _question_or_404(master, soal_id)
     if request.method == "GET":
         code = question.area_code or HASIL
@@ -393,9 +383,7 @@ def answer(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
 
 def history(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
     plan = access_plan(request.user, year, Action.VIEW_LKE)
-    master = services.master_for_year(year)
-    if master is None:
-        raise Http404(_("Master soal LKE tahun %(y)s belum dimuat.") % {"y": year})
+    master = services.master_or_404(year)
     question = _question_or_404(master, soal_id)
     tree = services.parsed_master(master)
     changes = (
@@ -423,9 +411,9 @@ def history(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
 
 def export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     plan = access_plan(request.user, year, Action.VIEW_LKE)
-    master = services.master_for_year(year)
-    if master is None or fmt not in ("json", "xlsx"):
+    if fmt not in ("json", "xlsx"):
         raise Http404(_("Unduhan tidak tersedia. Format yang ada: json dan xlsx."))
+    master = services.master_or_404(year)
     stem = f"lke-zi-{year}-{plan.unit.code}"
     if fmt == "xlsx":
         from .xlsx import workbook_bytes
@@ -503,7 +491,7 @@ def portalrb(request: HttpRequest) -> HttpResponse:
             "token_form": TokenForm(),
             "proposal_form": ProposalForm(initial={"year": year}),
             "predicate_form": PredicateForm(initial={"year": year - 1}),
-            "base_url": services.site_url("/api/portalrb"),
+            "base_url": site_url("/api/portalrb"),
             "nav_active": "lke",
             "units": Unit.objects.count(),
         },

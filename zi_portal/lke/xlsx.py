@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -19,7 +20,7 @@ from workplan.models import Unit
 
 from . import scoring, services
 from .models import LkeMaster, Side
-from .summary import area_name
+from .summary import area_name, condition_label
 
 HEADER_ROW = 5
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
@@ -44,17 +45,6 @@ PART_LABEL = {
     scoring.BERSIH: "Hasil: Bersih",
     scoring.PRIMA: "Hasil: Prima",
 }
-CONDITION_LABEL = {
-    "total": "Nilai total",
-    "pengungkit": "Total pengungkit",
-    "bersih": "Birokrasi bersih dan akuntabel",
-    "ipak": "Survei persepsi anti korupsi (IPAK)",
-    "kinerja": "Capaian kinerja",
-    "prima": "Pelayanan publik prima (IPKP)",
-    "predikat_wbk": "Telah berpredikat Menuju WBK",
-}
-
-
 _ILLEGAL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -148,7 +138,11 @@ def workbook_bytes(*, unit: Unit, master: LkeMaster) -> bytes:
 
 def _score_sheet(book: Workbook, *, unit: Unit, master: LkeMaster, tree) -> None:
     ws = book.create_sheet("Nilai")
-    scores = {side: services.unit_score(unit=unit, master=master, side=side) for side in Side}
+    predicate = services.holds_wbk_predicate(unit, master.year)
+    scores = {
+        side: services.unit_score(unit=unit, master=master, side=side, wbk_predicate=predicate)
+        for side in Side
+    }
     ws.append([f"Nilai LKE ZI {tree.year}", unit.name])
     ws.append([])
     ws.append(["Komponen", "Maksimal", "Nilai Unit", "Nilai TPI"])
@@ -182,7 +176,8 @@ def _score_sheet(book: Workbook, *, unit: Unit, master: LkeMaster, tree) -> None
         )
         pairs = zip(u.readiness[level].conditions, t.readiness[level].conditions, strict=True)
         for cu, ct in pairs:
-            label = CONDITION_LABEL.get(cu.key) or f"Area {cu.key.split(':')[-1]}"
+            with translation.override("id"):  # the sheet is PortalRB's, in Indonesian
+                label = condition_label(cu.key)
             ws.append(
                 [
                     "  " + label,
