@@ -17,6 +17,7 @@ from workplan.models import EvidenceRequirement
 from workplan.permissions import access_selected_plan
 from zi_portal.accounts.models import User
 from zi_portal.accounts.permissions import Action, can, require
+from zi_portal.lke.services import lke_tasks
 
 from . import selectors, services
 from .audit import client_ip
@@ -201,8 +202,6 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         return render(request, "workplan/plan_empty.html")
     today = timezone.localdate()
     groups = selectors.my_tasks(user=request.user, plan=plan, today=today)
-    from zi_portal.lke.services import lke_tasks
-
     return render(
         request,
         "evidence/my_tasks.html",

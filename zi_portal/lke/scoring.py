@@ -15,7 +15,7 @@ after rounding to 2 decimals, as the LKE prints it (A1).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
@@ -345,8 +345,6 @@ def _parse_node(raw: Mapping, *, part: str, area_code: str, depth: int) -> Node:
 
 
 def _with_percent_items(node: Node, items: tuple[PercentItem, ...]) -> Node:
-    from dataclasses import replace
-
     return replace(
         node,
         children=tuple(_with_percent_items(c, items) for c in node.children),

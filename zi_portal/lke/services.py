@@ -14,13 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from evidence.models import EvidenceVersion
-from workplan.models import EvidenceRequirement, Unit, WorkPlan
+from workplan.models import CommitmentCell, EvidenceRequirement, Unit, WorkPlan
 from zi_portal.core.links import absolute_url
 
 from . import scoring
@@ -572,10 +572,6 @@ def import_jawaban_unit(raw: bytes, *, user=None, year: int | None = None) -> Im
 def lke_tasks(*, user, plan: WorkPlan) -> list[dict]:
     """The LKE areas ``user`` answers as PIC in ``plan``, with how many are answered
     (for *Tugas saya*). Three queries."""
-    from django.db.models import Count, Q
-
-    from workplan.models import CommitmentCell
-
     codes = set(
         CommitmentCell.objects.filter(quarter__plan=plan, pic=user).values_list(
             "area__code", flat=True
