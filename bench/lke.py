@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.stats import percentile  # noqa: E402
+from bench.stats import SqlTimer, percentile  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi_portal.settings.test")
 
@@ -163,21 +163,6 @@ def answers_fill(plan: WorkPlan, master: LkeMaster, *, every: int = 1) -> dict[s
         ).count(),
         "pw_items": len(pw_items),
     }
-
-
-class SqlTimer:
-    """``connection.execute_wrapper``: wall time spent in ``cursor.execute`` (with
-    psycopg's client-side cursors that includes fetching the rows)."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    def __call__(self, execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - start
 
 
 def normalised(sql: str) -> str:

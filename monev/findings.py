@@ -36,6 +36,16 @@ WAITING_FOR_OWNER = (FindingStatus.OPEN, FindingStatus.IN_PROGRESS)
 # What the owner may report.
 FOLLOW_UP_STATUSES = (FindingStatus.IN_PROGRESS, FindingStatus.DONE)
 NARRATIVE_MAX_CHARS = 20_000
+# What a finding's list row and page show, fetched with it.
+FINDING_RELATIONS = (
+    "area",
+    "owner",
+    "created_by",
+    "cell__quarter",
+    "cell__area",
+    "requirement__cell__quarter",
+    "activity__pokja",
+)
 
 
 class FindingRefused(ValueError):
@@ -62,16 +72,7 @@ def findings_for(
         rows = rows.filter(area__code=area) if isinstance(area, str) else rows.filter(area=area)
     if owner:
         rows = rows.filter(owner=owner)
-    return rows.select_related(
-        "plan",
-        "area",
-        "owner",
-        "created_by",
-        "cell__quarter",
-        "cell__area",
-        "requirement__cell__quarter",
-        "activity__pokja",
-    ).prefetch_related("follow_up_evidence")
+    return rows.select_related("plan", *FINDING_RELATIONS).prefetch_related("follow_up_evidence")
 
 
 def overdue_findings(plan: Any, today: date) -> QuerySet[Finding]:

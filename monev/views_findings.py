@@ -25,7 +25,7 @@ from zi_portal.accounts.permissions import Action, can, require
 
 from . import findings
 from .choices import FindingStatus
-from .findings import FindingRefused
+from .findings import FINDING_RELATIONS, FindingRefused
 from .models import Finding
 
 # Finding status → the evidence status badge with the same meaning (see zi.css).
@@ -213,20 +213,7 @@ def finding_create(request: HttpRequest) -> HttpResponse:
 
 
 def _access_finding(user: Any, pk: int) -> Finding:
-    finding = (
-        Finding.objects.select_related(
-            "plan__unit",
-            "area",
-            "owner",
-            "created_by",
-            "cell__quarter",
-            "cell__area",
-            "requirement__cell__quarter",
-            "activity__pokja",
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    finding = Finding.objects.select_related("plan__unit", *FINDING_RELATIONS).filter(pk=pk).first()
     unit_id = getattr(user, "unit_id", None)
     if finding is None or (unit_id and finding.plan.unit_id != unit_id):
         raise Http404(_("Temuan ini tidak ada."))
