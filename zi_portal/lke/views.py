@@ -8,7 +8,6 @@ import json
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from evidence.models import EvidenceVersion
 from evidence.selectors import with_status
 from workplan.choices import AREA_ORDER
-from workplan.models import EvidenceRequirement, Pokja, Unit
+from workplan.models import EvidenceRequirement, Pokja
 from workplan.permissions import access_plan, access_selected_plan
 from zi_portal.accounts.permissions import Action, can, require
 from zi_portal.core.links import site_url
@@ -493,7 +492,6 @@ def portalrb(request: HttpRequest) -> HttpResponse:
             "predicate_form": PredicateForm(initial={"year": year - 1}),
             "base_url": site_url("/api/portalrb"),
             "nav_active": "lke",
-            "units": Unit.objects.count(),
         },
     )
 
@@ -504,7 +502,8 @@ def token_issue(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if form.is_valid():
         _token, raw = PortalRBToken.issue(name=form.cleaned_data["name"], user=request.user)
-        # Shown once on the next page, never stored in clear.
+        # Only its SHA-256 is stored; the token itself waits in the session until the
+        # next page shows it once.
         request.session["portalrb_new_token"] = raw
         messages.success(request, _("Token dibuat. Salin sekarang: token tidak ditampilkan lagi."))
     else:
@@ -531,12 +530,11 @@ def proposal_save(request: HttpRequest) -> HttpResponse:
     form = ProposalForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            Proposal.objects.update_or_create(
-                unit=data["unit"],
-                year=data["year"],
-                defaults={"category": data["category"], "afirmasi": data["afirmasi"]},
-            )
+        Proposal.objects.update_or_create(
+            unit=data["unit"],
+            year=data["year"],
+            defaults={"category": data["category"], "afirmasi": data["afirmasi"]},
+        )
         messages.success(
             request,
             _("%(unit)s diusulkan untuk %(cat)s tahun %(year)s.")
