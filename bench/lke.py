@@ -51,8 +51,8 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 
 from workplan.models import EvidenceRequirement, WorkPlan  # noqa: E402
 from zi_portal.accounts.models import User  # noqa: E402
-from zi_portal.lke import scoring, services  # noqa: E402
-from zi_portal.lke.models import LkeAnswer, LkeMaster, LkeQuestion, PortalRBToken, Side  # noqa: E402
+from lke import scoring, services  # noqa: E402
+from lke.models import LkeAnswer, LkeMaster, LkeQuestion, PortalRBToken, Side  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS-lke.md"
 TEST_DB_NAME = "zi_bench_lke"

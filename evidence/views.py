@@ -17,7 +17,7 @@ from workplan.models import EvidenceRequirement
 from workplan.permissions import access_selected_plan
 from zi_portal.accounts.models import User
 from zi_portal.accounts.permissions import Action, can, require
-from zi_portal.lke.services import lke_tasks
+from lke.services import lke_tasks
 
 from . import selectors, services
 from .audit import client_ip

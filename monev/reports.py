@@ -27,8 +27,8 @@ from evidence.choices import ItemStatus
 from evidence.models import EvidenceVersion, Review
 from evidence.selectors import plan_item_statuses
 from workplan.models import ChangeArea, CommitmentCell, Quarter, WorkPlan
-from zi_portal.lke.services import plan_lke
-from zi_portal.lke.summary import summary_context
+from lke.services import plan_lke
+from lke.summary import summary_context
 
 from . import charts, dashboard
 from .choices import ReminderKind, ReportKind, ReportStatus

@@ -23,8 +23,8 @@ urlpatterns = [
     path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("evidence.urls_api")),
-    path("api/", include("zi_portal.lke.urls_api")),
-    path("lke/", include("zi_portal.lke.urls")),
+    path("api/", include("lke.urls_api")),
+    path("lke/", include("lke.urls")),
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     path(
         "api/docs/",

@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from workplan.models import EvidenceRequirement
-from zi_portal.lke import services
-from zi_portal.lke.models import LkeAnswer, Side
+from lke import services
+from lke.models import LkeAnswer, Side
 
 from .conftest import PHONE, login
 

@@ -5,8 +5,8 @@ import pytest
 
 from tests.conftest import require_postgres
 from tests.evidence.test_concurrency import run_together
-from zi_portal.lke import services
-from zi_portal.lke.models import LkeAnswer, LkeAnswerChange, LkeQuestion, Side
+from lke import services
+from lke.models import LkeAnswer, LkeAnswerChange, LkeQuestion, Side
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -18,8 +18,8 @@ from django.utils.html import escape
 from openpyxl import load_workbook
 
 from workplan.models import ChangeArea, CommitmentCell, EvidenceRequirement, Quarter, Unit, WorkPlan
-from zi_portal.lke import scoring, services
-from zi_portal.lke.models import (
+from lke import scoring, services
+from lke.models import (
     Category,
     LkeAnswer,
     LkeAnswerChange,

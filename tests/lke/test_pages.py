@@ -21,8 +21,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from workplan.models import EvidenceRequirement
-from zi_portal.lke import services
-from zi_portal.lke.models import (
+from lke import services
+from lke.models import (
     LkeAnswer,
     LkeAnswerChange,
     LkeMaster,

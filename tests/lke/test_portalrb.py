@@ -19,8 +19,8 @@ from django.test import Client
 from django.utils import timezone
 
 from workplan.models import EvidenceRequirement, Unit
-from zi_portal.lke import services
-from zi_portal.lke.models import (
+from lke import services
+from lke.models import (
     Category,
     LkeQuestion,
     PortalRBRequest,
@@ -567,7 +567,7 @@ def test_the_access_log_is_pruned_after_its_retention(lke, settings):
     from django.utils import timezone
 
     from zi_portal.celery import app
-    from zi_portal.lke.tasks import prune_portalrb_log
+    from lke.tasks import prune_portalrb_log
 
     settings.ZI_PORTALRB_LOG_DAYS = 30
     client = bearer(issue_token("Lama"))

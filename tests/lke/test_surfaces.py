@@ -7,8 +7,8 @@ import pytest
 
 from monev import reports
 from tests.monev.test_reports import pdf_text
-from zi_portal.lke import scoring, services
-from zi_portal.lke.models import LkeQuestion, Predicate, Side
+from lke import scoring, services
+from lke.models import LkeQuestion, Predicate, Side
 
 pytestmark = pytest.mark.django_db
 

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "workplan",
     "evidence",
     "monev",
-    "zi_portal.lke",
+    "lke",
 ]
 
 MIDDLEWARE = [
@@ -209,7 +209,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reap-reports": {"task": "monev.tasks.reap_reports", "schedule": 300.0},
     "prune-portalrb-log": {
-        "task": "zi_portal.lke.tasks.prune_portalrb_log",
+        "task": "lke.tasks.prune_portalrb_log",
         "schedule": crontab(hour=2, minute=30),
     },
     "worker-heartbeat": {

@@ -95,8 +95,8 @@ class Command(BaseCommand):
     def _seed_lke(self, plan) -> None:
         """The 2026 LKE master list, and the unit proposed for Menuju WBK (so PortalRB's
         endpoints have data)."""
-        from zi_portal.lke.models import Category, Proposal
-        from zi_portal.lke.services import master_ensure
+        from lke.models import Category, Proposal
+        from lke.services import master_ensure
 
         master = master_ensure()
         _proposal, created = Proposal.objects.get_or_create(

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from zi_portal.lke.services import LkeRefused, master_load
+from lke.services import LkeRefused, master_load
 
 
 class Command(BaseCommand):

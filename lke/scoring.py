@@ -260,7 +260,7 @@ def _percent_items_for(year: int, questions: Mapping[int, Question]) -> tuple[Pe
         return ()
     raise MasterError(
         f"No percentage formula covers the Jumlah questions {sorted(counts)} of {year}: "
-        "add the year's formulas to PERCENT_ITEMS_BY_YEAR in zi_portal/lke/scoring.py."
+        "add the year's formulas to PERCENT_ITEMS_BY_YEAR in lke/scoring.py."
     )
 
 

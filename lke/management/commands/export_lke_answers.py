@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from workplan.models import Unit
-from zi_portal.lke import services, xlsx
+from lke import services, xlsx
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from zi_portal.lke.models import PortalRBToken
+from lke.models import PortalRBToken
 
 
 class Command(BaseCommand):

@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LkeConfig(AppConfig):
-    name = "zi_portal.lke"
+    name = "lke"
     label = "lke"
     verbose_name = _("LKE ZI dan PortalRB")
