@@ -49,10 +49,10 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
-from workplan.models import EvidenceRequirement, WorkPlan  # noqa: E402
-from zi_portal.accounts.models import User  # noqa: E402
 from lke import scoring, services  # noqa: E402
 from lke.models import LkeAnswer, LkeMaster, LkeQuestion, PortalRBToken, Side  # noqa: E402
+from workplan.models import EvidenceRequirement, WorkPlan  # noqa: E402
+from zi_portal.accounts.models import User  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS-lke.md"
 TEST_DB_NAME = "zi_bench_lke"

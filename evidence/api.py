@@ -18,9 +18,9 @@ from workplan.models import CommitmentCell, EvidenceRequirement
 from workplan.permissions import access_plan
 from zi_portal.accounts.permissions import Action, cells_in_scope
 from zi_portal.core.api import error_response
+from zi_portal.core.audit import client_ip
 
 from . import selectors, services
-from .audit import client_ip
 from .downloads import version_file_response
 from .permissions import access_requirement, access_version
 from .serializers import (
@@ -140,8 +140,8 @@ class EvidenceCreateView(APIView):
             version = services.evidence_register_link(url=values["url"], **common)
         else:
             raise EvidenceRefused(
-                "missing_file",
-                _("Lampirkan berkas (field “file”) atau tautan http(s) (field “url”)."),
+                code="missing_file",
+                message=_("Lampirkan berkas (field “file”) atau tautan http(s) (field “url”)."),
             )
         body = VersionSerializer(version).data
         body["status"] = selectors.item_status_of(requirement)

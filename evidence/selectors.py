@@ -13,9 +13,10 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from workplan.models import CommitmentCell, EvidenceRequirement, Quarter, WorkPlan
 from zi_portal.accounts.permissions import cells_in_scope
+from zi_portal.core.models import AuditEvent
 
 from .choices import ItemStatus, ReviewState
-from .models import AuditEvent, EvidenceVersion, Review
+from .models import EvidenceVersion, Review
 
 STATUS_ORDER = [ItemStatus.REVISE, ItemStatus.MISSING, ItemStatus.PENDING, ItemStatus.APPROVED]
 

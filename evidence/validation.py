@@ -19,18 +19,14 @@ from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from zi_portal.core.errors import Refused
+
 SNIFF_BYTES = 64 * 1024
 CHUNK = 1024 * 1024
 
 
-class EvidenceRefused(Exception):
-    """An upload or action was refused; ``message`` is for the person who tried."""
-
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
+class EvidenceRefused(Refused):
+    """An upload or evidence action was refused; ``message`` is for the person who tried."""
 
 
 @dataclass(frozen=True)
@@ -105,8 +101,8 @@ def accepted_help() -> str:
 
 def _refuse_type(what: str) -> EvidenceRefused:
     return EvidenceRefused(
-        "unsupported_type",
-        _("%(what)s tidak diterima sebagai evidence. %(accepted)s")
+        code="unsupported_type",
+        message=_("%(what)s tidak diterima sebagai evidence. %(accepted)s")
         % {"what": what, "accepted": accepted_help()},
         status=415,
     )
@@ -132,8 +128,8 @@ def _zip_type(fh: IO[bytes]) -> FileType:
             return ZIP
     except zipfile.BadZipFile as exc:
         raise EvidenceRefused(
-            "corrupt_file",
-            _(
+            code="corrupt_file",
+            message=_(
                 "Berkas tampak seperti arsip ZIP/Office tetapi rusak atau tidak lengkap. "
                 "Simpan ulang berkasnya lalu unggah kembali."
             ),
@@ -218,8 +214,8 @@ def check_file(upload) -> CheckedFile:
     display = display_filename(upload.name or "")
     if size == 0:
         raise EvidenceRefused(
-            "empty_file",
-            _("Berkas “%(name)s” kosong (0 bita). Pilih berkas yang berisi dokumen.")
+            code="empty_file",
+            message=_("Berkas “%(name)s” kosong (0 bita). Pilih berkas yang berisi dokumen.")
             % {"name": display},
         )
     if size > limit:
@@ -240,8 +236,8 @@ def check_file(upload) -> CheckedFile:
 
 def too_large(name: str, size: int | None) -> EvidenceRefused:
     return EvidenceRefused(
-        "file_too_large",
-        _(
+        code="file_too_large",
+        message=_(
             "Berkas “%(name)s” terlalu besar%(size)s. Ukuran maksimum %(max)s per berkas; "
             "perkecil atau pecah berkasnya."
         )
@@ -265,8 +261,8 @@ def check_url(url: str) -> str:
         _url_validator(url)
     except ValidationError:
         raise EvidenceRefused(
-            "invalid_url",
-            _(
+            code="invalid_url",
+            message=_(
                 "Tautan “%(url)s” tidak valid. Masukkan alamat lengkap yang diawali http:// "
                 "atau https://, misalnya https://www.komdigi.go.id/berita/…"
             )

@@ -12,15 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lke.services import lke_tasks
 from workplan.choices import AREA_ORDER
 from workplan.models import EvidenceRequirement
 from workplan.permissions import access_selected_plan
 from zi_portal.accounts.models import User
 from zi_portal.accounts.permissions import Action, can, require
-from lke.services import lke_tasks
+from zi_portal.core.audit import client_ip
 
 from . import selectors, services
-from .audit import client_ip
 from .choices import ReviewState
 from .downloads import version_file_response
 from .forms import (

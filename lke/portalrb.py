@@ -23,8 +23,8 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from evidence.audit import client_ip
 from workplan.models import Unit, WorkPlan
+from zi_portal.core.audit import client_ip
 
 from . import services
 from .models import Category, PortalRBRequest, PortalRBToken, Proposal, token_digest

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from evidence.models import EvidenceVersion
 from workplan.models import CommitmentCell, EvidenceRequirement, Unit, WorkPlan
+from zi_portal.core.errors import Refused
 from zi_portal.core.links import absolute_url
 
 from . import scoring
@@ -29,13 +30,12 @@ from .models import LkeAnswer, LkeAnswerChange, LkeMaster, LkeQuestion, Predicat
 MASTER_FILE = settings.BASE_DIR / "fixtures" / "lke-zi-2026-master-soal.json"
 
 
-class LkeRefused(ValueError):
+class LkeRefused(Refused):
     """An input the LKE cannot take; ``message`` says in the user's language what was wrong
-    and what is accepted."""
+    and what is accepted; ``soal_id`` the question it is about, if one."""
 
     def __init__(self, message: str, *, soal_id: int | None = None):
         super().__init__(message)
-        self.message = message
         self.soal_id = soal_id
 
 

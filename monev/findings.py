@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zi_portal.accounts.permissions import Action, require
+from zi_portal.core.errors import Refused
 
 from .choices import FindingStatus
 from .models import AreaNarrative, Finding
@@ -48,12 +49,8 @@ FINDING_RELATIONS = (
 )
 
 
-class FindingRefused(ValueError):
+class FindingRefused(Refused):
     """A finding or narrative change was refused; ``message`` is for the person who tried."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --- selectors -------------------------------------------------------------------------

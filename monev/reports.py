@@ -26,9 +26,9 @@ from django.utils import timezone, translation
 from evidence.choices import ItemStatus
 from evidence.models import EvidenceVersion, Review
 from evidence.selectors import plan_item_statuses
-from workplan.models import ChangeArea, CommitmentCell, Quarter, WorkPlan
 from lke.services import plan_lke
 from lke.summary import summary_context
+from workplan.models import ChangeArea, CommitmentCell, Quarter, WorkPlan
 
 from . import charts, dashboard
 from .choices import ReminderKind, ReportKind, ReportStatus

@@ -104,10 +104,10 @@ def realisation_record(
 ):
     """Record (or correct) what happened to ``activity`` in ``month``. The plan's months
     stay as they are; the audit trail keeps every change."""
-    from evidence.audit import audit_record
-    from evidence.choices import AuditAction
     from evidence.models import EvidenceVersion
     from zi_portal.accounts.permissions import Action, require
+    from zi_portal.core.audit import audit_record
+    from zi_portal.core.choices import AuditAction
 
     from .choices import Realisation
     from .models import ActivityRealisation

@@ -97,10 +97,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def realisation_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     """The area's PIC records, per month, whether a planned activity took place."""
-    from evidence.audit import client_ip
     from evidence.models import EvidenceVersion
     from workplan.models import Activity
     from workplan.permissions import access_plan
+    from zi_portal.core.audit import client_ip
 
     from .choices import Realisation
     from .models import ActivityRealisation

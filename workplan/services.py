@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from evidence.audit import audit_record
-from evidence.choices import AuditAction
 from zi_portal.accounts.models import User
 from zi_portal.accounts.permissions import Action, require
+from zi_portal.core.audit import audit_record
+from zi_portal.core.choices import AuditAction
+from zi_portal.core.errors import Refused
 
 from .choices import AREA_ORDER, AreaCode
 from .models import (
@@ -251,7 +252,7 @@ def activity_months_set(
     return activity
 
 
-class MemberError(ValueError):
+class MemberError(Refused):
     """A pokja membership change was refused; the message is for the user."""
 
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evidence.audit import client_ip
 from zi_portal.accounts.permissions import Action, can
+from zi_portal.core.audit import client_ip
 
 from . import exports, selectors, services
 from .choices import AREA_ORDER, MONTH_NAMES

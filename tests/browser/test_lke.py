@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from workplan.models import EvidenceRequirement
 from lke import services
 from lke.models import LkeAnswer, Side
+from workplan.models import EvidenceRequirement
 
 from .conftest import PHONE, login
 

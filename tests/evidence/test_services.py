@@ -7,13 +7,15 @@ import pytest
 from django.core.files.storage import default_storage
 
 from evidence import services
-from evidence.choices import AuditAction, ItemStatus
-from evidence.models import AuditEvent, EvidenceVersion, Review
+from evidence.choices import ItemStatus
+from evidence.models import EvidenceVersion, Review
 from evidence.selectors import item_status_of, progress_by_cell, with_status
 from evidence.validation import EvidenceRefused
 from tests.evidence import samples
 from tests.evidence.conftest import up
 from workplan.models import EvidenceRequirement
+from zi_portal.core.choices import AuditAction
+from zi_portal.core.models import AuditEvent
 
 
 def stored_files() -> list[str]:

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from evidence import services
-from evidence.models import AuditEvent
 from tests.evidence import samples
 from workplan.models import EvidenceRequirement
+from zi_portal.core.models import AuditEvent
 
 ROLES = ["ketua", "kepala", "tpi", "pic.pw", "pic.tl"]
 

@@ -17,7 +17,6 @@ from django.test import Client
 from django.utils.html import escape
 from openpyxl import load_workbook
 
-from workplan.models import ChangeArea, CommitmentCell, EvidenceRequirement, Quarter, Unit, WorkPlan
 from lke import scoring, services
 from lke.models import (
     Category,
@@ -28,6 +27,7 @@ from lke.models import (
     Proposal,
     Side,
 )
+from workplan.models import ChangeArea, CommitmentCell, EvidenceRequirement, Quarter, Unit, WorkPlan
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from workplan.models import EvidenceRequirement
 from lke import services
 from lke.models import (
     LkeAnswer,
@@ -31,6 +30,7 @@ from lke.models import (
     Proposal,
     Side,
 )
+from workplan.models import EvidenceRequirement
 
 YEAR = 2026
 MASTER_FILE = Path(settings.BASE_DIR) / "fixtures" / "lke-zi-2026-master-soal.json"

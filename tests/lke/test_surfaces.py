@@ -5,10 +5,10 @@ from datetime import date
 
 import pytest
 
-from monev import reports
-from tests.monev.test_reports import pdf_text
 from lke import scoring, services
 from lke.models import LkeQuestion, Predicate, Side
+from monev import reports
+from tests.monev.test_reports import pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -8,13 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evidence import services as evidence_services
-from evidence.models import AuditEvent
 from monev import dashboard
 from monev.choices import CellState
 from monev.models import ActivityRealisation
 from monev.services import realisation_record
 from tests.evidence import samples
 from workplan.models import Activity, EvidenceRequirement, Quarter
+from zi_portal.core.models import AuditEvent
 
 DASH = "/dasbor/?tahun=2026"
 

@@ -32,8 +32,8 @@ class UserAdmin(DjangoUserAdmin):
         super().save_related(request, form, formsets, change)
         after = sorted(user.groups.values_list("name", flat=True))
         if before != after:
-            from evidence.audit import audit_record, client_ip
-            from evidence.choices import AuditAction
+            from zi_portal.core.audit import audit_record, client_ip
+            from zi_portal.core.choices import AuditAction
 
             audit_record(
                 actor=request.user,

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workplan.models import Unit
 from lke import services, xlsx
+from workplan.models import Unit
 
 
 class Command(BaseCommand):

@@ -1,5 +1,6 @@
-"""The append-only audit trail. Call ``audit_record`` inside the transaction of the
-change it describes, so that the entry exists exactly when the change does."""
+"""The append-only audit trail and the client address it records. Call
+``audit_record`` inside the transaction of the change it describes, so that the entry
+exists exactly when the change does."""
 
 from __future__ import annotations
 
