@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from workplan.models import CommitmentCell, EvidenceRequirement
+from workplan.models import EvidenceRequirement
 from workplan.permissions import access_plan
-from zi_portal.accounts.permissions import Action, cells_in_scope
+from zi_portal.accounts.permissions import Action
 from zi_portal.core.api import error_response
 from zi_portal.core.audit import client_ip
 
@@ -75,10 +75,9 @@ class RequirementListView(APIView):
     )
     def get(self, request, year: int):
         plan = access_plan(request.user, year)
-        visible_cells = cells_in_scope(
-            request.user, CommitmentCell.objects.filter(quarter__plan=plan), Action.VIEW_EVIDENCE
+        requirements = selectors.requirements_for_plan(plan).restrict(
+            request.user, Action.VIEW_EVIDENCE
         )
-        requirements = selectors.requirements_for_plan(plan).filter(cell__in=visible_cells)
         area = request.query_params.get("area")
         if area:
             requirements = requirements.filter(cell__area__code=area.upper())

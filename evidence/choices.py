@@ -29,3 +29,13 @@ class ItemStatus(models.TextChoices):
     PENDING = "pending", _("Menunggu review")
     REVISE = "revise", _("Perlu revisi")
     APPROVED = "approved", _("Disetujui")
+
+
+class CellState(models.TextChoices):
+    """A commitment cell's colour on the dashboard's heat map."""
+
+    COMPLETE = "complete", _("Lengkap")
+    ON_TRACK = "on_track", _("Sesuai jadwal")
+    WAITING = "waiting", _("Menunggu reviu")
+    REVISE = "revise", _("Perlu revisi")
+    OVERDUE = "overdue", _("Terlambat")

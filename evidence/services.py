@@ -26,6 +26,7 @@ from zi_portal.core.choices import AuditAction
 from .choices import Decision, Kind, ReviewState
 from .models import EvidenceVersion, Review
 from .selectors import item_status_of
+from .signals import revision_requested
 from .validation import EvidenceRefused, check_file, check_url
 
 log = logging.getLogger(__name__)
@@ -306,8 +307,7 @@ def evidence_review(
     )
     version.save(update_fields=["review_state"])
     if decision == Decision.REVISE:
-        uploader_id = version.uploaded_by_id
-        transaction.on_commit(lambda: _queue_revision_notice(uploader_id))
+        revision_requested.send(sender=Review, review=review)
     audit_record(
         actor=user,
         ip=ip,
@@ -320,15 +320,3 @@ def evidence_review(
         after={"status": item_status_of(version.requirement), "decision": decision},
     )
     return review
-
-
-def _queue_revision_notice(uploader_id: int) -> None:
-    """Tell the uploader after the batching window, so that several revision requests
-    made close together arrive as one message (see monev.reminders.notify_revisions)."""
-    from django.conf import settings
-
-    from monev.tasks import notify_revisions
-
-    notify_revisions.apply_async(
-        args=[uploader_id], countdown=settings.ZI_REVISION_BATCH_MINUTES * 60
-    )

@@ -1,5 +1,5 @@
-"""Evidence pages: an item's page (upload, versions, review), my tasks, the review
-queue and the audit trail. Thin: access → selector/service → response."""
+"""Evidence pages: an item's page (upload, versions, review), the review queue and the
+audit trail. Thin: access → selector/service → response."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lke.services import lke_tasks
 from workplan.choices import AREA_ORDER
 from workplan.models import EvidenceRequirement
 from workplan.permissions import access_selected_plan
@@ -193,27 +191,6 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _current_plan(request: HttpRequest):
     return access_selected_plan(request.user, request.GET.get("tahun"))
-
-
-def my_tasks(request: HttpRequest) -> HttpResponse:
-    require(request.user, Action.VIEW_PLAN)
-    plan = _current_plan(request)
-    if plan is None:
-        return render(request, "workplan/plan_empty.html")
-    today = timezone.localdate()
-    groups = selectors.my_tasks(user=request.user, plan=plan, today=today)
-    return render(
-        request,
-        "evidence/my_tasks.html",
-        {
-            "plan": plan,
-            "groups": groups,
-            "lke_tasks": lke_tasks(user=request.user, plan=plan),
-            "today": today,
-            "nav_active": "tasks",
-            "may_upload": can(request.user, Action.UPLOAD_EVIDENCE),
-        },
-    )
 
 
 def review_queue(request: HttpRequest) -> HttpResponse:

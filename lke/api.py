@@ -12,7 +12,7 @@ from workplan.permissions import access_plan
 from zi_portal.accounts.permissions import Action
 from zi_portal.core.api import error_response
 
-from . import scoring, services
+from . import scoring, selectors
 from .models import Side
 
 
@@ -32,8 +32,8 @@ class ScoreView(APIView):
                 status.HTTP_400_BAD_REQUEST,
             )
         plan = access_plan(request.user, year, Action.VIEW_LKE)
-        master = services.master_or_404(year)
-        result = services.unit_score(unit=plan.unit, master=master, side=by)
+        master = selectors.master_or_404(year)
+        result = selectors.unit_score(unit=plan.unit, master=master, side=by)
         body = scoring.as_dict(result)
         body.update({"unit": plan.unit.code, "oleh": by})
         return Response(body)

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workplan.models import Unit
+from zi_portal.accounts.permissions import Action
 
 from .models import Category, Predicate
 
@@ -25,15 +26,26 @@ def _year_field():
     return forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
 
 
-class ProposalForm(_Form):
-    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=Unit.objects.all())
+class _UnitForm(_Form):
+    """A form that names a unit: the choices are the units the person manages."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = (
+            Unit.objects.all() if user is None else Unit.objects.restrict(user, Action.MANAGE_LKE)
+        )
+        self.fields["unit"].queryset = units
+
+
+class ProposalForm(_UnitForm):
+    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=Unit.objects.none())
     year = _year_field()
     category = forms.ChoiceField(label=_("Kategori"), choices=Category.choices)
     afirmasi = forms.BooleanField(label=_("Unit afirmasi"), required=False)
 
 
-class PredicateForm(_Form):
-    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=Unit.objects.all())
+class PredicateForm(_UnitForm):
+    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=Unit.objects.none())
     kind = forms.ChoiceField(label=_("Predikat"), choices=Predicate.Kind.choices)
     year = _year_field()
     decree = forms.CharField(label=_("Nomor keputusan"), max_length=255, required=False)

@@ -9,14 +9,20 @@ have a foreign key and pages can filter by area.
 from __future__ import annotations
 
 import hashlib
-import secrets
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zi_portal.accounts.permissions import RestrictedQuerySet
 from zi_portal.core.models import TimeStampedModel
+
+
+class UnitRowQuerySet(RestrictedQuerySet):
+    """Rows that belong to a unit directly (answers, proposals, predicates)."""
+
+    unit_field = "unit"
 
 
 class LkeMaster(TimeStampedModel):
@@ -104,6 +110,8 @@ class LkeAnswer(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
+    objects = UnitRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("jawaban LKE")
         verbose_name_plural = pgettext_lazy("jamak", "jawaban LKE")
@@ -162,6 +170,8 @@ class Proposal(TimeStampedModel):
     category = models.CharField(_("kategori"), max_length=12, choices=Category.choices)
     afirmasi = models.BooleanField(_("unit afirmasi"), default=False)
 
+    objects = UnitRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("pengusulan unit")
         verbose_name_plural = pgettext_lazy("jamak", "pengusulan unit")
@@ -186,6 +196,8 @@ class Predicate(TimeStampedModel):
     kind = models.CharField(_("predikat"), max_length=4, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("tahun diperoleh"))
     decree = models.CharField(_("nomor keputusan"), max_length=255, blank=True)
+
+    objects = UnitRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("predikat unit")
@@ -226,14 +238,6 @@ class PortalRBToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-    @classmethod
-    def issue(cls, *, name: str, user=None) -> tuple[PortalRBToken, str]:
-        raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(
-            name=name, prefix=raw[:12], digest=token_digest(raw), created_by=user
-        )
-        return token, raw
 
     @property
     def active(self) -> bool:

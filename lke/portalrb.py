@@ -26,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from workplan.models import Unit, WorkPlan
 from zi_portal.core.audit import client_ip
 
-from . import services
+from . import exchange, selectors
 from .models import Category, PortalRBRequest, PortalRBToken, Proposal, token_digest
 
 log = logging.getLogger(__name__)
@@ -203,7 +203,7 @@ def jawaban_unit(request, unit_id: str):
             "FORBIDDEN",
             f"Unit {unit_id} tidak diusulkan pada tahun {year}; jawabannya tidak dibagikan.",
         )
-    master = services.master_for_year(year)
+    master = selectors.master_for_year(year)
     if master is None:
         raise ApiError(404, "DATA_NOT_FOUND", f"Master soal LKE tahun {year} belum tersedia.")
-    return services.jawaban_unit(unit=unit, master=master)
+    return exchange.jawaban_unit(unit=unit, master=master)

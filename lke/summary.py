@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workplan.choices import AreaCode
 
-from . import scoring, services
+from . import scoring, selectors
 
 CONDITION_LABELS = {
     "total": _("Nilai total"),
@@ -50,7 +50,7 @@ def readiness_rows(unit_score: scoring.Score, tpi_score: scoring.Score, level: s
     return [ReadinessRow(u.key, condition_label(u.key), u.minimum, u, t) for u, t in pairs]
 
 
-def summary_context(lke: services.PlanLke | None) -> dict:
+def summary_context(lke: selectors.PlanLke | None) -> dict:
     """What the summary page and the annual monev report show."""
     if lke is None:
         return {"lke": None}

@@ -9,16 +9,17 @@ score breakdown of both sides and the WBK/WBBM readiness.
 
 from __future__ import annotations
 
-import io
-import re
+from decimal import Decimal
 
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from workplan.models import Unit
+from zi_portal.core.exports import put
+from zi_portal.core.exports import workbook_bytes as as_bytes
 
-from . import scoring, services
+from . import exchange, scoring, selectors
 from .models import LkeMaster, Side
 from .summary import area_name, condition_label
 
@@ -45,18 +46,6 @@ PART_LABEL = {
     scoring.BERSIH: "Hasil: Bersih",
     scoring.PRIMA: "Hasil: Prima",
 }
-_ILLEGAL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def put(ws, ref: str, value) -> None:
-    """Write a cell; text stays text: never a formula (a note starting with "=" would
-    otherwise run in the reader's Excel), without characters XLSX cannot hold."""
-    cell = ws[ref]
-    if isinstance(value, str):
-        cell.value = _ILLEGAL_RE.sub(" ", value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
 
 
 def _cell_value(q: scoring.Question, field: str, value):
@@ -85,8 +74,8 @@ def _sheet(book: Workbook, name: str, cache: dict, unit: Unit, year: int):
 
 
 def workbook_bytes(*, unit: Unit, master: LkeMaster) -> bytes:
-    tree = services.parsed_master(master)
-    doc = services.jawaban_unit(unit=unit, master=master)
+    tree = selectors.parsed_master(master)
+    doc = exchange.jawaban_unit(unit=unit, master=master)
     by_id = {a["soal_id"]: a for a in doc["answers"]}
     names = {n.node_id: n.name for n in tree.nodes()}
     book = Workbook()
@@ -131,16 +120,14 @@ def workbook_bytes(*, unit: Unit, master: LkeMaster) -> bytes:
                 cell.fill = HEADER_FILL
         ws.freeze_panes = f"A{HEADER_ROW + 1}"
     _score_sheet(book, unit=unit, master=master, tree=tree)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return as_bytes(book)
 
 
 def _score_sheet(book: Workbook, *, unit: Unit, master: LkeMaster, tree) -> None:
     ws = book.create_sheet("Nilai")
-    predicate = services.holds_wbk_predicate(unit, master.year)
+    predicate = selectors.holds_wbk_predicate(unit, master.year)
     scores = {
-        side: services.unit_score(unit=unit, master=master, side=side, wbk_predicate=predicate)
+        side: selectors.unit_score(unit=unit, master=master, side=side, wbk_predicate=predicate)
         for side in Side
     }
     ws.append([f"Nilai LKE ZI {tree.year}", unit.name])
@@ -156,8 +143,8 @@ def _score_sheet(book: Workbook, *, unit: Unit, master: LkeMaster, tree) -> None
         row(f"{ua.code} Reform", ua.reform.max, ua.reform.score, ta.reform.score)
         row(f"{ua.code} {area_name(ua.code)}", ua.max, ua.score, ta.score)
     row("Total Pengungkit", u.pengungkit_max, u.pengungkit, t.pengungkit)
-    row("IPAK", scoring.Decimal("17.5"), u.ipak, t.ipak)
-    row("Capaian Kinerja", scoring.Decimal(5), u.kinerja, t.kinerja)
+    row("IPAK", Decimal("17.5"), u.ipak, t.ipak)
+    row("Capaian Kinerja", Decimal(5), u.kinerja, t.kinerja)
     row("Birokrasi Bersih dan Akuntabel", u.bersih_max, u.bersih, t.bersih)
     row("Pelayanan Publik Prima", u.prima_max, u.prima, t.prima)
     row("Total Hasil", u.hasil_max, u.hasil, t.hasil)

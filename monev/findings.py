@@ -26,8 +26,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from evidence.models import EvidenceVersion
 from zi_portal.accounts.permissions import Action, require
 from zi_portal.core.errors import Refused
+from zi_portal.core.periods import Deadline
 
 from .choices import FindingStatus
 from .models import AreaNarrative, Finding
@@ -72,9 +74,21 @@ def findings_for(
     return rows.select_related("plan", *FINDING_RELATIONS).prefetch_related("follow_up_evidence")
 
 
-def overdue_findings(plan: Any, today: date) -> QuerySet[Finding]:
-    """The plan's findings past their due date that still wait for their owner."""
-    return findings_for(plan).filter(due_date__lt=today, status__in=WAITING_FOR_OWNER)
+def is_past_due(finding: Finding, today: date) -> bool:
+    """Does the finding still wait for its owner after its follow-up deadline?"""
+    return finding.status in WAITING_FOR_OWNER and finding.deadline.is_overdue(today)
+
+
+def _past_due(rows: QuerySet[Finding], today: date) -> QuerySet[Finding]:
+    """``is_past_due`` as a database filter."""
+    return rows.filter(
+        status__in=WAITING_FOR_OWNER, due_date__lte=Deadline.overdue_cutoff(today)
+    )
+
+
+def findings_past_due(plan: Any, today: date) -> QuerySet[Finding]:
+    """The plan's findings whose follow-up is past due."""
+    return _past_due(findings_for(plan), today)
 
 
 def finding_reminders(today: date) -> list[tuple[Any, list[Finding]]]:
@@ -82,9 +96,7 @@ def finding_reminders(today: date) -> list[tuple[Any, list[Finding]]]:
     sweep: ``[(owner, [finding, …]), …]``, owners by name, findings by due date.
     Reads only."""
     rows = (
-        Finding.objects.filter(
-            due_date__lt=today, status__in=WAITING_FOR_OWNER, owner__is_active=True
-        )
+        _past_due(Finding.objects.filter(owner__is_active=True), today)
         .select_related("plan__unit", "area", "owner")
         .order_by("owner__name", "owner_id", "due_date", "pk")
     )
@@ -182,8 +194,6 @@ def finding_follow_up(
     """The owner (or the Ketua Tim) reports the follow-up: ``in_progress`` or ``done``,
     the text, and evidence versions of the same plan (the selection replaces the
     previous one). ``done`` closes the finding."""
-    from evidence.models import EvidenceVersion
-
     require(user, Action.FOLLOW_UP_FINDING, finding)
     if status not in FOLLOW_UP_STATUSES:
         raise FindingRefused(_("Pilih status tindak lanjut: Dalam proses atau Selesai."))

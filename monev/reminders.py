@@ -26,14 +26,18 @@ from django.utils.translation import gettext_noop
 from evidence.choices import Decision, ItemStatus
 from evidence.models import Review
 from evidence.selectors import plan_item_statuses
+from evidence.status import is_late
 from workplan.choices import AREA_ORDER
 from workplan.models import WorkPlan
 from zi_portal.accounts.models import User
 from zi_portal.accounts.roles import GROUP_NAMES, Role
 from zi_portal.core.links import absolute_url, site_url
+from zi_portal.core.queue import enqueue
 
 from .choices import ReminderKind
+from .findings import finding_reminders
 from .models import Message, Notification, ReminderPolicy, ReminderRecord
+from .services import SEND_MESSAGE, message_failed, message_send
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +134,9 @@ def _plan_cells(plan, statuses, today, policy) -> list[Planned]:
                     [_item_line(i) for i in missing],
                 )
             )
-        if today >= quarter.overdue_from:
-            repeat = (today - quarter.overdue_from).days // policy.overdue_interval_days
-            late = [i for i in items if i.status in (ItemStatus.MISSING, ItemStatus.REVISE)]
+        repeat = quarter.deadline.overdue_repeat(today, policy.overdue_interval_days)
+        if repeat is not None:
+            late = [i for i in items if is_late(i.status, quarter, today)]
             if late and repeat < policy.overdue_max_repeats:
                 entry = planned.setdefault(
                     (ReminderKind.OVERDUE, pic.pk),
@@ -179,10 +183,7 @@ def digest_rows(plan: WorkPlan, statuses: dict, today: date) -> list[dict]:
             row["approved"] += 1
         if item.status == ItemStatus.REVISE:
             row["revise"] += 1
-        if (
-            item.status in (ItemStatus.MISSING, ItemStatus.REVISE)
-            and today >= cell.quarter.overdue_from
-        ):
+        if is_late(item.status, cell.quarter, today):
             row["overdue"] += 1
     order = {code: i for i, code in enumerate(AREA_ORDER)}
     return sorted(rows.values(), key=lambda r: (r["quarter_number"], order[r["area"]]))
@@ -281,14 +282,12 @@ FINDING_MAX_REPEATS = 4
 def _plan_findings(today: date) -> list[Planned]:
     """Owners of findings whose follow-up is overdue: one message per owner and plan,
     repeated weekly (at most four times) until the follow-up is in."""
-    from .findings import finding_reminders
-
     result = []
     for owner, findings in finding_reminders(today):
         by_plan: dict[int, Planned] = {}
         for finding in findings:
-            repeat = ((today - finding.due_date).days - 1) // FINDING_REPEAT_DAYS
-            if repeat >= FINDING_MAX_REPEATS:
+            repeat = finding.deadline.overdue_repeat(today, FINDING_REPEAT_DAYS)
+            if repeat is None or repeat >= FINDING_MAX_REPEATS:
                 continue
             entry = by_plan.setdefault(
                 finding.plan_id, Planned(ReminderKind.FINDING, owner, [], finding.plan, {})
@@ -346,9 +345,9 @@ def _render(planned: Planned, scopes: list[Scope], today: date) -> dict[str, str
         }
         link = site_url(
             {
-                ReminderKind.DIGEST: reverse("workplan:matrix", args=[planned.plan.year]),
+                ReminderKind.DIGEST: reverse("evidence:matrix", args=[planned.plan.year]),
                 ReminderKind.FINDING: reverse("findings:list"),
-            }.get(planned.kind, reverse("evidence:tasks"))
+            }.get(planned.kind, reverse("monev:tasks"))
         )
         context = {
             "kind": planned.kind,
@@ -380,8 +379,6 @@ def deliver(planned: Planned, *, today: date, send_now: bool = False) -> Message
     Each scope's record is inserted in its own savepoint: a scope someone else has
     already recorded (another sweep, another worker) is dropped; if none is left,
     nothing is created. The e-mail is queued when the transaction commits."""
-    from .tasks import send_message
-
     with transaction.atomic():
         message = Message.objects.create(
             recipient=planned.recipient,
@@ -424,18 +421,14 @@ def deliver(planned: Planned, *, today: date, send_now: bool = False) -> Message
         if send_now:
             transaction.on_commit(lambda: _send_now(message.pk))
         else:
-            transaction.on_commit(lambda: send_message.delay(message.pk))
+            enqueue(SEND_MESSAGE, message.pk)
     return message
 
 
 def _send_now(message_id: int) -> None:
-    from .services import message_send
-
     try:
         message_send(message_id=message_id)
     except Exception as exc:  # noqa: BLE001 - recorded on the message, shown to the Ketua
-        from .services import message_failed
-
         message_failed(message_id=message_id, error=exc)
 
 

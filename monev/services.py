@@ -11,10 +11,18 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .choices import MessageStatus
-from .models import Message, Notification
+from evidence.models import EvidenceVersion
+from zi_portal.accounts.permissions import Action, require
+from zi_portal.core.audit import audit_record
+from zi_portal.core.choices import AuditAction
+from zi_portal.core.queue import enqueue
+
+from .choices import MessageStatus, Realisation
+from .models import ActivityRealisation, Message, Notification
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
+# The task that sends one message (monev.tasks, which calls message_send).
+SEND_MESSAGE = "monev.tasks.send_message"
 
 
 def message_send(*, message_id: int) -> bool:
@@ -68,15 +76,13 @@ def message_failed(*, message_id: int, error: Exception) -> None:
     )
 
 
+@transaction.atomic
 def message_requeue(*, message: Message) -> None:
     """Put a failed message back in the queue (the Ketua Tim's "Kirim ulang")."""
-    from .tasks import send_message
-
-    with transaction.atomic():
-        Message.objects.filter(pk=message.pk, status=MessageStatus.FAILED).update(
-            status=MessageStatus.QUEUED
-        )
-        transaction.on_commit(lambda: send_message.delay(message.pk))
+    Message.objects.filter(pk=message.pk, status=MessageStatus.FAILED).update(
+        status=MessageStatus.QUEUED
+    )
+    enqueue(SEND_MESSAGE, message.pk)
 
 
 def notification_mark_read(*, user: Any, notification_id: int | None = None) -> int:
@@ -104,14 +110,6 @@ def realisation_record(
 ):
     """Record (or correct) what happened to ``activity`` in ``month``. The plan's months
     stay as they are; the audit trail keeps every change."""
-    from evidence.models import EvidenceVersion
-    from zi_portal.accounts.permissions import Action, require
-    from zi_portal.core.audit import audit_record
-    from zi_portal.core.choices import AuditAction
-
-    from .choices import Realisation
-    from .models import ActivityRealisation
-
     require(user, Action.RECORD_REALISATION, activity.pokja)
     if status not in Realisation.values or not 1 <= int(month) <= 12:
         raise ValueError("invalid realisation")

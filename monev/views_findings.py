@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from evidence.models import EvidenceVersion
 from workplan.choices import AREA_ORDER, QUARTER_LABELS
 from workplan.models import Activity, ChangeArea, CommitmentCell, EvidenceRequirement
 from workplan.permissions import access_plan, access_pokja, access_selected_plan
@@ -42,7 +43,7 @@ def _decorate(rows: list[Finding], today: date) -> list[Finding]:
     """Attach what the templates show: badge class, overdue flag and target label."""
     for f in rows:
         f.badge_class = STATUS_BADGE.get(f.status, "st-missing")
-        f.is_overdue = f.status in findings.WAITING_FOR_OWNER and f.due_date < today
+        f.is_overdue = findings.is_past_due(f, today)
         if f.cell_id:
             f.target_label = _("Sel %(q)s · %(area)s") % {
                 "q": f.cell.quarter.label,
@@ -226,8 +227,6 @@ def _access_finding(user: Any, pk: int) -> Finding:
 
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A finding with the owner's follow-up form and the reviewers' decision forms."""
-    from evidence.models import EvidenceVersion
-
     finding = _access_finding(request.user, pk)
     errors: list[str] = []
     if request.method == "POST":
@@ -333,7 +332,7 @@ def narrative_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
                 _("Narasi area %(area)s tahun %(year)s disimpan.")
                 % {"area": pokja.area.code, "year": plan.year},
             )
-            return redirect(reverse("workplan:area", args=[plan.year, pokja.area.code]))
+            return redirect(reverse("evidence:area", args=[plan.year, pokja.area.code]))
     return render(
         request,
         "monev/narrative_form.html",

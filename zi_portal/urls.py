@@ -14,7 +14,6 @@ admin.site.index_title = "Administrasi"
 urlpatterns = [
     path("", workplan_views.home, name="home"),
     path("rencana/", include("workplan.urls")),
-    path("status/", core_views.system_status, name="system_status"),
     path("", include("evidence.urls")),
     path("", include("monev.urls")),
     path("", include("monev.urls_findings")),

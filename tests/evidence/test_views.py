@@ -33,7 +33,7 @@ def as_user(client, demo):
 GET_PAGES = [
     ("evidence:item", "item", ["ketua", "kepala", "tpi", "pic.pw"]),
     ("evidence:download", "version", ["ketua", "kepala", "tpi", "pic.pw"]),
-    ("evidence:tasks", None, ROLES),
+    ("monev:tasks", None, ROLES),
     ("evidence:queue", None, ["ketua", "tpi"]),
     ("evidence:audit", None, ["ketua", "tpi"]),
 ]
@@ -151,11 +151,11 @@ def test_download_headers(as_user, version):
 
 
 def test_matrix_shows_status_and_links_to_items(as_user, item, version):
-    body = as_user("pic.pw").get(reverse("workplan:matrix", args=[2026])).content.decode()
+    body = as_user("pic.pw").get(reverse("evidence:matrix", args=[2026])).content.decode()
     assert reverse("evidence:item", args=[item.pk]) in body
     assert body.count("Menunggu review") >= 1
     assert body.count("Belum diunggah") == 76
-    other = as_user("pic.tl").get(reverse("workplan:matrix", args=[2026])).content.decode()
+    other = as_user("pic.tl").get(reverse("evidence:matrix", args=[2026])).content.decode()
     assert reverse("evidence:item", args=[item.pk]) not in other  # not theirs to open
 
 

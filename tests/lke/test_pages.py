@@ -20,7 +20,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lke import services
+from lke import selectors, services
 from lke.models import (
     LkeAnswer,
     LkeAnswerChange,
@@ -642,7 +642,7 @@ def test_reader_sees_both_answers_without_forms(client, lke):
 
 
 def area_pw_score(lke):
-    return services.unit_score(unit=lke["unit"], master=lke["master"], side=Side.UNIT).area("PW")
+    return selectors.unit_score(unit=lke["unit"], master=lke["master"], side=Side.UNIT).area("PW")
 
 
 def test_area_score_follows_the_answers_in_the_users_language(client, lke):

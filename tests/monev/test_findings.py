@@ -376,9 +376,9 @@ def test_overdue_findings(demo):
     findings.finding_decide(finding=rejected, user=users["tpi"], accept=False, reason="Tidak")
     later = record(demo, owner="pic.pw", due=due + timedelta(days=30))
 
-    assert set(findings.overdue_findings(plan, due)) == set()  # due today is not late yet
-    assert set(findings.overdue_findings(plan, due + timedelta(days=1))) == {waiting, working}
-    assert set(findings.overdue_findings(plan, due + timedelta(days=31))) == {
+    assert set(findings.findings_past_due(plan, due)) == set()  # due today is not late yet
+    assert set(findings.findings_past_due(plan, due + timedelta(days=1))) == {waiting, working}
+    assert set(findings.findings_past_due(plan, due + timedelta(days=31))) == {
         waiting,
         working,
         later,
@@ -415,7 +415,7 @@ def test_pic_writes_the_narrative_of_their_own_area(client, demo):
     assert client.get(url).status_code == 200
     response = client.post(url, {"good_practice": "Rapat rutin.", "impact": "Temuan turun."})
     assert response.status_code == 302
-    assert response["Location"] == reverse("workplan:area", args=[2026, "PW"])
+    assert response["Location"] == reverse("evidence:area", args=[2026, "PW"])
     narrative = AreaNarrative.objects.get(area__code="PW")
     assert (narrative.good_practice, narrative.impact) == ("Rapat rutin.", "Temuan turun.")
     assert narrative.updated_by == users["pic.pw"]

@@ -36,7 +36,7 @@ def test_mark_one_read_and_open_it(client, notified):
     client.force_login(user)
     note = Notification.objects.get(recipient=user)
     response = client.post(reverse("monev:notification_read", args=[note.pk]), {"open": "1"})
-    assert response.status_code == 302 and response["Location"] == reverse("evidence:tasks")
+    assert response.status_code == 302 and response["Location"] == reverse("monev:tasks")
     note.refresh_from_db()
     assert note.read_at is not None
     page = client.get(reverse("workplan:overview", args=[2026])).content.decode()

@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Pengguna dan peran")
 
     def ready(self) -> None:
+        # Imported here because models (which the services use) cannot be imported
+        # before the app registry is ready.
         from django.db.models.signals import post_migrate
 
         from .services import roles_ensure

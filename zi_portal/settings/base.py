@@ -77,6 +77,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zi_portal.core.context_processors.portal",
+                "zi_portal.accounts.context_processors.navigation",
+                "monev.context_processors.notifications",
             ],
         },
     }

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lke import services, xlsx
+from lke import exchange, selectors, xlsx
 from workplan.models import Unit
 
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, unit: str, year: int, output: Path | None, as_xlsx: bool, **opts):
         unit_row = Unit.objects.filter(code=unit).first()
-        master = services.master_for_year(year)
+        master = selectors.master_for_year(year)
         if unit_row is None:
             raise CommandError(f"Unknown unit {unit}.")
         if master is None:
@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 raise CommandError("--xlsx needs --output.")
             output.write_bytes(xlsx.workbook_bytes(unit=unit_row, master=master))
         else:
-            doc = services.jawaban_unit(unit=unit_row, master=master)
+            doc = exchange.jawaban_unit(unit=unit_row, master=master)
             text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
             if output:
                 output.write_text(text, encoding="utf-8")

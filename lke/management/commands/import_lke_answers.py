@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lke.services import LkeRefused, import_jawaban_unit
+from lke.exchange import import_jawaban_unit
+from lke.validation import LkeRefused
 
 
 class Command(BaseCommand):

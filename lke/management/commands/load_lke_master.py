@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lke.services import LkeRefused, master_load
+from lke.services import master_load
+from lke.validation import LkeRefused
 
 
 class Command(BaseCommand):

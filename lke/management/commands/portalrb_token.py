@@ -1,8 +1,8 @@
 """Issue, list and revoke the Bearer tokens PortalRB uses."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from lke import services
 from lke.models import PortalRBToken
 
 
@@ -22,16 +22,14 @@ class Command(BaseCommand):
             name = options["name"].strip()
             if not name:
                 raise CommandError("NAME must not be empty.")
-            _token, raw = PortalRBToken.issue(name=name[:100])
+            _token, raw = services.token_issue(name=name)
             self.stdout.write(raw)
         elif action == "list":
             for t in PortalRBToken.objects.all():
                 state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
                 self.stdout.write(f"{t.pk}\t{t.prefix}…\t{t.name}\t{state}")
         else:
-            updated = PortalRBToken.objects.filter(
-                pk=options["id"], revoked_at__isnull=True
-            ).update(revoked_at=timezone.now())
-            if not updated:
+            token = PortalRBToken.objects.filter(pk=options["id"]).first()
+            if token is None or not services.token_revoke(token=token):
                 raise CommandError(f"No active token with id {options['id']}.")
             self.stdout.write(f"Token {options['id']} revoked.")

@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from monev import reminders
+from monev.choices import MessageStatus
+from monev.models import Message
 
 
 class Command(BaseCommand):
@@ -37,9 +39,6 @@ class Command(BaseCommand):
                 self.stdout.write("  " + item.describe())
             return
         result = reminders.run_sweep(today=day, send_now=True)
-        from monev.choices import MessageStatus
-        from monev.models import Message
-
         sent = Message.objects.filter(pk__in=[m.pk for m in result.created])
         failed = sent.filter(status=MessageStatus.FAILED).count()
         self.stdout.write(

@@ -5,7 +5,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from workplan.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS
+from .seed_demo import DEFAULT_DEMO_PASSWORD, DEMO_ACCOUNTS
 
 
 class Command(BaseCommand):

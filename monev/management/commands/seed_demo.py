@@ -1,9 +1,13 @@
 """Load the 2026 plan if absent and create the demo accounts (idempotent)."""
 
+import os
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from lke.models import Category, Proposal
+from lke.services import master_ensure
 from workplan.services import PlanImportError, cells_link_pics, plan_import_file
 from zi_portal.accounts.roles import Role
 from zi_portal.accounts.services import user_ensure
@@ -63,8 +67,6 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, password: str | None, **options):
-        import os
-
         password = password or os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         try:
             plan, created = plan_import_file(path=PLAN_FILE)
@@ -95,9 +97,6 @@ class Command(BaseCommand):
     def _seed_lke(self, plan) -> None:
         """The 2026 LKE master list, and the unit proposed for Menuju WBK (so PortalRB's
         endpoints have data)."""
-        from lke.models import Category, Proposal
-        from lke.services import master_ensure
-
         master = master_ensure()
         _proposal, created = Proposal.objects.get_or_create(
             unit=plan.unit, year=plan.year, defaults={"category": Category.WBK}
