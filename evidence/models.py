@@ -3,13 +3,31 @@ against a required item (``workplan.EvidenceRequirement``) and their reviews."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from workplan.querysets import cell_scope
+from zi_portal.accounts.permissions import Action, RestrictedQuerySet
+
 from .choices import Decision, Kind, ReviewState
+
+
+class EvidenceVersionQuerySet(RestrictedQuerySet):
+    unit_field = "requirement__cell__quarter__plan__unit"
+
+    def scope(self, user: Any, action: Action) -> Q:
+        """A PIC or pokja member handles the versions of their cells."""
+        return cell_scope(user, via="requirement__cell__")
+
+    def current(self) -> EvidenceVersionQuerySet:
+        """Versions that count for their item: neither withdrawn nor superseded."""
+        return self.filter(withdrawn_at__isnull=True, superseded_at__isnull=True)
 
 
 class EvidenceVersion(models.Model):
@@ -70,6 +88,8 @@ class EvidenceVersion(models.Model):
         default=ReviewState.PENDING,
         db_index=True,
     )
+
+    objects = EvidenceVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("versi evidence")

@@ -23,7 +23,7 @@ from .status import STATUS_ORDER, Tally, derive_status, is_late
 
 
 def current_versions_qs() -> QuerySet[EvidenceVersion]:
-    return EvidenceVersion.objects.filter(withdrawn_at__isnull=True, superseded_at__isnull=True)
+    return EvidenceVersion.objects.current()
 
 
 def item_status_of(requirement: EvidenceRequirement) -> str:

@@ -65,9 +65,8 @@ def _check_replaces(requirement: EvidenceRequirement, replaces: EvidenceVersion 
 def _refuse_duplicate(requirement: EvidenceRequirement, **match: str) -> None:
     """Refuse content identical to one of the item's current versions."""
     dup = (
-        EvidenceVersion.objects.filter(
-            requirement=requirement, withdrawn_at__isnull=True, superseded_at__isnull=True, **match
-        )
+        EvidenceVersion.objects.current()
+        .filter(requirement=requirement, **match)
         .select_related("uploaded_by")
         .order_by("number")
         .first()

@@ -40,7 +40,6 @@ def plan_matrix(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-
 def area_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
     plan = access_plan(request.user, year)
     pokja = access_pokja(request.user, plan, code)

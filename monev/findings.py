@@ -81,9 +81,7 @@ def is_past_due(finding: Finding, today: date) -> bool:
 
 def _past_due(rows: QuerySet[Finding], today: date) -> QuerySet[Finding]:
     """``is_past_due`` as a database filter."""
-    return rows.filter(
-        status__in=WAITING_FOR_OWNER, due_date__lte=Deadline.overdue_cutoff(today)
-    )
+    return rows.filter(status__in=WAITING_FOR_OWNER, due_date__lte=Deadline.overdue_cutoff(today))
 
 
 def findings_past_due(plan: Any, today: date) -> QuerySet[Finding]:

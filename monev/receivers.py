@@ -10,7 +10,7 @@ from zi_portal.core.queue import enqueue
 @receiver(revision_requested, dispatch_uid="monev.queue_revision_notice")
 def queue_revision_notice(sender, review, **kwargs) -> None:
     """Tell the uploader after the batching window, so that several revision requests
-    made close together arrive as one message (``reminders.notify_revisions``)."""
+    made close together arrive as one message (``sweep.notify_revisions``)."""
     enqueue(
         "monev.tasks.notify_revisions",
         review.version.uploaded_by_id,

@@ -67,8 +67,6 @@ def activity_grid(*, plan: WorkPlan, user: Any, today: date) -> list[tuple[Pokja
     return grid
 
 
-
-
 def realisations_of(activity: Activity) -> dict[int, ActivityRealisation]:
     """What was recorded for ``activity``, by month."""
     rows = ActivityRealisation.objects.filter(activity=activity).prefetch_related("evidence")
@@ -98,9 +96,9 @@ def unread_count(user: Any) -> int:
 
 def reports_for(plan: WorkPlan, limit: int = 100) -> list[Report]:
     return list(
-        Report.objects.filter(plan=plan).select_related("requested_by").order_by("-requested_at")[
-            :limit
-        ]
+        Report.objects.filter(plan=plan)
+        .select_related("requested_by")
+        .order_by("-requested_at")[:limit]
     )
 
 

@@ -17,9 +17,7 @@ urlpatterns = [
     path("laporan/monev.xlsx", views_reports.monev_xlsx, name="monev_xlsx"),
     path("laporan/<int:pk>/unduh/", views_reports.report_download, name="report_download"),
     path("status/", views_reports.system_status, name="status"),
-    path(
-        "pesan/<int:pk>/kirim-ulang/", views_reports.message_resend, name="message_resend"
-    ),
+    path("pesan/<int:pk>/kirim-ulang/", views_reports.message_resend, name="message_resend"),
     path(
         "rencana/<int:year>/kegiatan/<int:pk>/realisasi/",
         views.realisation_edit,

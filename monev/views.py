@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from lke.selectors import lke_tasks
 
 from evidence import selectors as evidence_selectors
+from lke.selectors import lke_tasks
 from workplan.choices import MONTH_NAMES
 from workplan.permissions import access_plan, access_selected_plan
 from zi_portal.accounts.permissions import Action, can, require
@@ -29,9 +29,7 @@ from .reports import lke_summary
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.notifications_for(request.user), 30).get_page(
-        request.GET.get("hal")
-    )
+    page = Paginator(selectors.notifications_for(request.user), 30).get_page(request.GET.get("hal"))
     return render(
         request,
         "monev/notification_list.html",
@@ -156,8 +154,7 @@ def realisation_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
                 % {"no": activity.number, "area": activity.pokja.area.code},
             )
             return redirect(
-                reverse("monev:activities", args=[plan.year])
-                + f"#area-{activity.pokja.area.code}"
+                reverse("monev:activities", args=[plan.year]) + f"#area-{activity.pokja.area.code}"
             )
     recorded = selectors.realisations_of(activity)
     return render(

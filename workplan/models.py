@@ -4,70 +4,24 @@ quarters, the commitment matrix with its required evidence, and the activity pla
 Another year or another unit is new rows, never new code.
 """
 
-from typing import Any
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zi_portal.accounts.permissions import Action, RestrictedQuerySet
 from zi_portal.core.models import TimeStampedModel
 from zi_portal.core.periods import Deadline, quarter_months
 
 from .choices import QUARTER_LABELS, AreaCode
-
-
-def cell_scope(user: Any, via: str = "") -> Q:
-    """The commitment cells (reached from a row through ``via``, e.g. ``"cell__"``)
-    whose evidence ``user`` handles: as the cell's PIC, or as a member of the pokja of
-    the cell's plan × area."""
-    member = PokjaMember.objects.filter(
-        user=user,
-        pokja__plan_id=OuterRef(f"{via}quarter__plan_id"),
-        pokja__area_id=OuterRef(f"{via}area_id"),
-    )
-    return Q(**{f"{via}pic": user}) | Q(Exists(member))
-
-
-class UnitQuerySet(RestrictedQuerySet):
-    unit_field = "pk"
-
-
-class WorkPlanQuerySet(RestrictedQuerySet):
-    unit_field = "unit"
-
-
-class PokjaQuerySet(RestrictedQuerySet):
-    unit_field = "plan__unit"
-
-    def scope(self, user: Any, action: Action) -> Q:
-        """A PIC manages the pokja of the plan × area of their cells (members, activity
-        realisation, the area's narrative, the area's LKE answers)."""
-        pic_of = CommitmentCell.objects.filter(
-            quarter__plan_id=OuterRef("plan_id"), area_id=OuterRef("area_id"), pic=user
-        )
-        return Q(Exists(pic_of))
-
-
-class CommitmentCellQuerySet(RestrictedQuerySet):
-    unit_field = "quarter__plan__unit"
-
-    def scope(self, user: Any, action: Action) -> Q:
-        return cell_scope(user)
-
-
-class EvidenceRequirementQuerySet(RestrictedQuerySet):
-    unit_field = "cell__quarter__plan__unit"
-
-    def scope(self, user: Any, action: Action) -> Q:
-        return cell_scope(user, via="cell__")
-
-
-class ActivityQuerySet(RestrictedQuerySet):
-    unit_field = "pokja__plan__unit"
+from .querysets import (
+    ActivityQuerySet,
+    CommitmentCellQuerySet,
+    EvidenceRequirementQuerySet,
+    PokjaQuerySet,
+    UnitQuerySet,
+    WorkPlanQuerySet,
+)
 
 
 class Unit(TimeStampedModel):

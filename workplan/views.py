@@ -69,8 +69,7 @@ def activity_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
                 % {"no": activity.number, "area": activity.pokja.area.code},
             )
             return redirect(
-                reverse("monev:activities", args=[plan.year])
-                + f"#area-{activity.pokja.area.code}"
+                reverse("monev:activities", args=[plan.year]) + f"#area-{activity.pokja.area.code}"
             )
     else:
         form = ActivityMonthsForm(initial={"months": activity.months})

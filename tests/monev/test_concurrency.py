@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 
-from monev import reminders
 from monev.models import Message, ReminderRecord
 from tests.conftest import require_postgres
 from tests.evidence.test_concurrency import run_together
@@ -19,7 +18,7 @@ def test_concurrent_sweeps_send_each_reminder_once(demo, parallel):
     day = date(2026, 4, 13)  # a Monday: 6 overdue notices and 2 digests are due
 
     def sweep():
-        return len(reminders.run_sweep(today=day).created)
+        return len(sweep.run_sweep(today=day).created)
 
     results, errors = run_together([sweep] * parallel)
     assert errors == []

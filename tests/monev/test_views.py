@@ -5,14 +5,14 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from monev import reminders
+from monev import sweep
 from monev.models import Notification
 
 
 @pytest.fixture
 def notified(demo, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        reminders.run_sweep(today=date(2026, 4, 13), send_now=True)  # overdue + digest
+        sweep.run_sweep(today=date(2026, 4, 13), send_now=True)  # overdue + digest
     return demo
 
 

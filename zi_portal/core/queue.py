@@ -18,6 +18,9 @@ def enqueue(task: str, *args: Any, countdown: float | None = None) -> None:
     current transaction commits, or at once outside a transaction: a worker never
     looks for a row that is not committed yet."""
     if task not in current_app.tasks:
-        raise LookupError(f"No Celery task is named {task!r}.")
+        # A web process imports the apps' task modules only when first asked.
+        current_app.autodiscover_tasks(force=True)
+        if task not in current_app.tasks:
+            raise LookupError(f"No Celery task is named {task!r}.")
     options = {"countdown": countdown} if countdown else {}
     transaction.on_commit(lambda: current_app.send_task(task, args=list(args), **options))
