@@ -107,12 +107,14 @@ def master_load(
         for order, q in enumerate(tree.questions.values(), start=1)
     ]
     # Questions gone from the new list (none of them answered, checked above) go first,
-    # then one insert and one update for the rest.
+    # then one insert and one update for the rest. Split before inserting: bulk_create
+    # gives the new rows their keys, and they must not be updated again.
+    new_rows = [r for r in rows if r.pk is None]
+    kept_rows = [r for r in rows if r.pk is not None]
     LkeQuestion.objects.filter(pk__in=[q.pk for q in existing.values()]).delete()
-    LkeQuestion.objects.bulk_create([r for r in rows if r.pk is None])
+    LkeQuestion.objects.bulk_create(new_rows)
     LkeQuestion.objects.bulk_update(
-        [r for r in rows if r.pk is not None],
-        ["part", "area_code", "node_id", "answer_type", "order"],
+        kept_rows, ["part", "area_code", "node_id", "answer_type", "order"]
     )
     audit_record(
         actor=user,

@@ -8,6 +8,8 @@ CI it fails it. CI never silently skips.
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import shutil
 from pathlib import Path
@@ -22,6 +24,7 @@ STRICT_SERVICES = (
     or os.environ.get("ZI_STRICT_SERVICES") == "1"
 )
 PLAN_FILE = Path(settings.BASE_DIR) / "fixtures" / "plan-2026.json"
+DEMO_UNIT = json.loads(PLAN_FILE.read_text(encoding="utf-8"))["unit"]["code"]
 DEMO_PASSWORD = "zi-demo-2026"  # noqa: S105 - the documented demo password
 
 
@@ -88,24 +91,91 @@ def media_storage(settings, tmp_path_factory):
     return settings.STORAGES["default"]
 
 
+# --- the demo, seeded once per test database -------------------------------------------
+#
+# Every test database (one per xdist worker) is seeded with ``seed_demo`` right after it is
+# created. A non-transactional test runs inside a transaction that is rolled back, so it
+# starts from the seeded demo and leaves it as it found it. A transactional test
+# (``transactional_db``, ``live_server``, ``django_db(transaction=True)``) commits and ends
+# with a flush that empties every table; the demo is seeded again right after it, so the
+# next test, whatever its kind, starts from the same state and no result depends on the
+# order the tests run in.
+
+_DB_BLOCKER = pytest.StashKey[object]()
+
+
+def _demo_seed() -> None:
+    call_command("seed_demo", password=DEMO_PASSWORD, stdout=io.StringIO())
+
+
+def _demo_present() -> bool:
+    from workplan.models import WorkPlan
+
+    # seed_demo is one transaction: the plan is there exactly when all of the demo is.
+    return WorkPlan.objects.filter(year=2026, unit__code=DEMO_UNIT).exists()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    """pytest-django's test databases, then the demo seeded once into them."""
+    with django_db_blocker.unblock():
+        _demo_seed()
+    request.config.stash[_DB_BLOCKER] = django_db_blocker
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    """The rule pytest-django uses to give a test a flushed (transactional) database."""
+    names = getattr(item, "fixturenames", ())
+    if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(names):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, seed the demo again (see above)."""
+    result = yield
+    blocker = item.config.stash.get(_DB_BLOCKER, None)
+    # nextitem None: the session is over and the test database already dropped.
+    if nextitem is not None and blocker is not None and _is_transactional(item):
+        with blocker.unblock():
+            if not _demo_present():
+                _demo_seed()
+    return result
+
+
+@pytest.fixture
+def no_demo(db):
+    """The database as ``migrate`` leaves it (change areas, roles, no plan, no accounts,
+    no LKE master): the seeded demo is deleted inside this test's transaction, which is
+    rolled back afterwards. For tests about loading into an empty database."""
+    from workplan.models import Unit, WorkPlan
+    from zi_portal.accounts.models import User
+    from zi_portal.lke.models import LkeMaster, Proposal
+
+    for model in (Proposal, WorkPlan, LkeMaster, User, Unit):
+        model.objects.all().delete()
+
+
 @pytest.fixture
 def plan(db):
-    """The 2026 plan loaded from fixtures/, without accounts."""
-    from workplan.services import plan_import_file
+    """The 2026 plan as loaded from fixtures/plan-2026.json (part of the seeded demo)."""
+    from workplan.models import WorkPlan
 
-    plan, _created = plan_import_file(path=PLAN_FILE)
-    return plan
+    return WorkPlan.objects.get(year=2026, unit__code=DEMO_UNIT)
 
 
 @pytest.fixture
-def demo(db, monkeypatch):
-    """The plan and the nine demo accounts, exactly as `manage.py seed_demo` makes them."""
-    monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
-    call_command("seed_demo", verbosity=0)
+def demo(db):
+    """The plan and the nine demo accounts, exactly as `manage.py seed_demo` makes them
+    (seeded once per test database, see above)."""
     from workplan.models import WorkPlan
     from zi_portal.accounts.models import User
 
     return {
-        "plan": WorkPlan.objects.get(year=2026),
+        "plan": WorkPlan.objects.get(year=2026, unit__code=DEMO_UNIT),
         "users": {u.email.split("@")[0]: u for u in User.objects.all()},
     }

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from zi_portal.accounts.models import User
@@ -61,6 +61,27 @@ def _save(obj):
     obj.full_clean()
     obj.save()
     return obj
+
+
+def _bulk_save(objs: list, *, parents: list[str], key=None) -> dict:
+    """Validate ``objs`` (new rows of one model under the plan being imported), insert
+    them in one query and return them by ``key`` (with their primary keys).
+
+    ``full_clean`` checks every value the plan file provides (lengths, dates, months,
+    sub-points) but not the ``parents`` (foreign keys to rows this import has just
+    created or read) nor uniqueness: a per-row unique check would query for rows of a
+    plan that did not exist a moment ago and cannot see duplicates within the batch.
+    The database constraints refuse duplicates instead, and the IntegrityError undoes
+    the whole import (``plan_import`` is one transaction).
+    """
+    for obj in objs:
+        obj.full_clean(exclude=parents, validate_unique=False, validate_constraints=False)
+    if objs and connection.features.can_return_rows_from_bulk_insert:
+        type(objs[0]).objects.bulk_create(objs)
+    else:  # SQLite before 3.35 cannot return the new keys from a bulk insert
+        for obj in objs:
+            obj.save()
+    return {key(obj): obj for obj in objs} if key else {}
 
 
 def _check_structure(data: dict[str, Any]) -> None:
@@ -130,64 +151,88 @@ def plan_import(*, data: dict[str, Any], replace: bool = False) -> tuple[WorkPla
             assumptions=data.get("assumptions", []),
         )
     )
-    quarters = {}
-    for q in data["quarters"]:
-        number = int(q["number"])
-        quarters[number] = _save(
+    # The rows below belong to the new plan, so they are validated in memory and written
+    # with one insert per table (see _bulk_save).
+    quarters = _bulk_save(
+        [
             Quarter(
                 plan=plan,
-                number=number,
+                number=int(q["number"]),
                 focus=q["focus"],
                 due_date=date.fromisoformat(q["due_date"])
                 if q.get("due_date")
-                else quarter_last_day(year, number),
+                else quarter_last_day(year, int(q["number"])),
                 grace_days=q.get("grace_days", default_grace_days()),
             )
-        )
-    pokjas = {}
-    for a in data["areas"]:
-        pokja = _save(Pokja(plan=plan, area=areas[a["code"]], name=a["pokja_name"]))
-        pokjas[a["code"]] = pokja
-        ProgrammeItem.objects.bulk_create(
-            [
-                ProgrammeItem(pokja=pokja, order=i, letter=item["letter"], text=item["text"])
-                for i, item in enumerate(a["programme_items"], start=1)
-            ]
-        )
-        PriorityTarget.objects.bulk_create(
-            [
-                PriorityTarget(pokja=pokja, order=i, letter=item["letter"], text=item["text"])
-                for i, item in enumerate(a["priority_targets"], start=1)
-            ]
-        )
+            for q in data["quarters"]
+        ],
+        parents=["plan"],
+        key=lambda q: q.number,
+    )
+    pokjas = _bulk_save(
+        [Pokja(plan=plan, area=areas[a["code"]], name=a["pokja_name"]) for a in data["areas"]],
+        parents=["plan", "area"],
+        key=lambda p: p.area.code,
+    )
+    ProgrammeItem.objects.bulk_create(
+        [
+            ProgrammeItem(
+                pokja=pokjas[a["code"]], order=i, letter=item["letter"], text=item["text"]
+            )
+            for a in data["areas"]
+            for i, item in enumerate(a["programme_items"], start=1)
+        ]
+    )
+    PriorityTarget.objects.bulk_create(
+        [
+            PriorityTarget(
+                pokja=pokjas[a["code"]], order=i, letter=item["letter"], text=item["text"]
+            )
+            for a in data["areas"]
+            for i, item in enumerate(a["priority_targets"], start=1)
+        ]
+    )
     users_by_name = {u.name: u for u in User.objects.filter(is_active=True).exclude(name="")}
-    for c in data["cells"]:
-        cell = _save(
+    cells = _bulk_save(
+        [
             CommitmentCell(
                 quarter=quarters[c["quarter"]],
                 area=areas[c["area"]],
                 pic_name=c.get("pic", ""),
                 pic=users_by_name.get(c.get("pic", "")),
             )
-        )
-        MonitoredOutput.objects.bulk_create(
-            [
-                MonitoredOutput(
-                    cell=cell, order=i, text=o["text"], sub_points=o.get("sub_points", [])
-                )
-                for i, o in enumerate(c["outputs"], start=1)
-            ]
-        )
-        EvidenceRequirement.objects.bulk_create(
-            [
-                EvidenceRequirement(
-                    cell=cell, order=i, text=e["text"], sub_points=e.get("sub_points", [])
-                )
-                for i, e in enumerate(c["evidence_items"], start=1)
-            ]
-        )
-    for act in data["activities"]:
-        _save(
+            for c in data["cells"]
+        ],
+        # pic is one of the active users just read.
+        parents=["quarter", "area", "pic"],
+        key=lambda c: (c.quarter.number, c.area.code),
+    )
+    MonitoredOutput.objects.bulk_create(
+        [
+            MonitoredOutput(
+                cell=cells[(c["quarter"], c["area"])],
+                order=i,
+                text=o["text"],
+                sub_points=o.get("sub_points", []),
+            )
+            for c in data["cells"]
+            for i, o in enumerate(c["outputs"], start=1)
+        ]
+    )
+    EvidenceRequirement.objects.bulk_create(
+        [
+            EvidenceRequirement(
+                cell=cells[(c["quarter"], c["area"])],
+                order=i,
+                text=e["text"],
+                sub_points=e.get("sub_points", []),
+            )
+            for c in data["cells"]
+            for i, e in enumerate(c["evidence_items"], start=1)
+        ]
+    )
+    _bulk_save(
+        [
             Activity(
                 pokja=pokjas[act["area"]],
                 number=int(act["number"]),
@@ -196,7 +241,10 @@ def plan_import(*, data: dict[str, Any], replace: bool = False) -> tuple[WorkPla
                 months=sorted(act.get("months", [])),
                 months_assumed=bool(act.get("months_assumed", True)),
             )
-        )
+            for act in data["activities"]
+        ],
+        parents=["pokja"],
+    )
     return plan, True
 
 

@@ -52,8 +52,9 @@ def browser_context_args(browser_context_args):
 def live_demo(transactional_db, live_server, demo):
     """The 2026 plan and the nine demo accounts, committed so the live server sees them.
 
-    ``demo`` asks for ``db``; because this test also asks for ``transactional_db`` and
-    ``live_server``, pytest-django makes that a transactional (flushed) database.
+    The seeded demo is committed in the test database (tests/conftest.py); because this
+    test asks for ``transactional_db`` and ``live_server``, what it changes is committed
+    too, and flushed afterwards (the demo is then seeded again for the next test).
     """
     return demo
 

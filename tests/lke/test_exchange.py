@@ -467,7 +467,7 @@ def load(path) -> str:
     return out.getvalue().strip()
 
 
-def test_load_master_twice(db):
+def test_load_master_twice(no_demo):
     assert load(services.MASTER_FILE) == "LKE ZI 2026: 127 soal, created."
     assert load(services.MASTER_FILE) == "LKE ZI 2026: 127 soal, unchanged."
     master = LkeMaster.objects.get()
@@ -477,7 +477,7 @@ def test_load_master_twice(db):
     assert sorted(LkeQuestion.objects.values_list("soal_id", flat=True)) == sorted(master_soals())
 
 
-def test_load_master_broken_files(db, tmp_path):
+def test_load_master_broken_files(no_demo, tmp_path):
     bad = tmp_path / "rusak.json"
     bad.write_text('{"tahun": 2026, "data": [', encoding="utf-8")
     with pytest.raises(CommandError, match="^Berkas master soal bukan JSON yang sah"):

@@ -20,7 +20,7 @@ def bench(*args: str) -> str:
     return out.getvalue()
 
 
-def test_two_units_with_plans_versions_and_reviews(client):
+def test_two_units_with_plans_versions_and_reviews(client, no_demo):
     summary = bench()
     assert "2 units created" in summary and "462 versions" in summary
 

@@ -20,8 +20,7 @@ def run(*args, **kwargs) -> str:
     return out.getvalue()
 
 
-@pytest.mark.django_db
-def test_seed_demo_is_idempotent(monkeypatch):
+def test_seed_demo_is_idempotent(no_demo, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "rahasia-demo-1")
     first = run("seed_demo")
     assert "Demo accounts: 9 created" in first
@@ -54,8 +53,7 @@ def test_seed_demo_keeps_a_changed_password(monkeypatch):
     assert user.check_password("kata-sandi-baru-123")
 
 
-@pytest.mark.django_db
-def test_load_plan_refuses_a_broken_file_and_leaves_nothing(tmp_path):
+def test_load_plan_refuses_a_broken_file_and_leaves_nothing(no_demo, tmp_path):
     data = json.loads(PLAN_FILE.read_text(encoding="utf-8"))
     del data["cells"][5]["evidence_items"]
     broken = tmp_path / "broken.json"
@@ -67,6 +65,34 @@ def test_load_plan_refuses_a_broken_file_and_leaves_nothing(tmp_path):
     (tmp_path / "garbage.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(CommandError, match="Cannot read plan file"):
         run("load_plan", str(tmp_path / "garbage.json"))
+
+
+def _break_activity_number(data: dict) -> None:
+    first, second = [a for a in data["activities"] if a["area"] == "MP"][:2]
+    second["number"] = first["number"]
+
+
+BREAKAGES = {
+    # Refused by a database constraint (the rows are inserted in bulk).
+    "two MP activities numbered alike": _break_activity_number,
+    # Refused by full_clean of a value the file provides.
+    "month 13": lambda data: data["activities"][0].update(months=[1, 13]),
+    "a 151-character focus": lambda data: data["quarters"][0].update(focus="x" * 151),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("breakage", BREAKAGES)
+def test_load_plan_refuses_bad_rows_and_leaves_nothing(tmp_path, breakage):
+    data = json.loads(PLAN_FILE.read_text(encoding="utf-8"))
+    data["plan"]["year"] = 2027
+    BREAKAGES[breakage](data)
+    path = tmp_path / "plan-2027.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CommandError, match="not valid"):
+        run("load_plan", str(path))
+    assert not WorkPlan.objects.filter(year=2027).exists()
+    assert not CommitmentCell.objects.filter(quarter__plan__year=2027).exists()
 
 
 @pytest.mark.django_db

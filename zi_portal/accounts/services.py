@@ -10,18 +10,23 @@ from .roles import GROUP_MODEL_PERMISSIONS, GROUP_NAMES
 @transaction.atomic
 def roles_ensure() -> dict[str, Group]:
     """Create the role groups and give them their admin permissions (idempotent)."""
+    wanted = {dotted for perms in GROUP_MODEL_PERMISSIONS.values() for dotted in perms}
+    # All the roles' permissions in one query (a permission that does not exist yet, e.g.
+    # before its app is migrated, is left out as before).
+    by_dotted = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.filter(
+            codename__in={dotted.split(".", 1)[1] for dotted in wanted}
+        ).values_list("pk", "content_type__app_label", "codename")
+    }
     groups: dict[str, Group] = {}
     for role, name in GROUP_NAMES.items():
         group, _ = Group.objects.get_or_create(name=name)
-        wanted = GROUP_MODEL_PERMISSIONS.get(role, [])
-        perms = []
-        for dotted in wanted:
-            app_label, codename = dotted.split(".", 1)
-            perm = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if perm is not None:
-                perms.append(perm)
+        perms = [
+            by_dotted[dotted]
+            for dotted in GROUP_MODEL_PERMISSIONS.get(role, [])
+            if dotted in by_dotted
+        ]
         group.permissions.set(perms)
         groups[role] = group
     return groups
@@ -37,13 +42,17 @@ def user_ensure(
     position: str = "",
     unit=None,
     is_staff: bool = False,
+    groups: dict[str, Group] | None = None,
 ) -> tuple[User, bool]:
     """Create the user with ``email`` if absent and give them ``role``.
 
     An existing account keeps its password (a demo re-run never resets what a person
-    changed); name, position and role are brought back to the given values.
+    changed); name, position and role are brought back to the given values. ``groups``
+    is what ``roles_ensure()`` returned: a caller that creates several users ensures the
+    roles once and passes them in; without it they are ensured here.
     """
-    groups = roles_ensure()
+    if groups is None:
+        groups = roles_ensure()
     email = email.strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     created = user is None

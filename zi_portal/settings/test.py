@@ -4,7 +4,9 @@ DATABASE_URL and CELERY_BROKER_URL still come from the environment, so CI runs t
 suite on PostgreSQL and Redis while a laptop uses SQLite and the filesystem broker.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,8 +18,20 @@ SECRET_KEY = "test-only-secret-key-5d2f0c7e9a1b3c4d6e8f"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# A worker started by a test is told the test's media folder through ZI_TEST_MEDIA_ROOT.
-MEDIA_ROOT = Path(os.environ.get("ZI_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="zi-media-"))
+
+
+def _temp_dir(prefix: str) -> Path:
+    """A temporary folder of this process, removed when the process exits (a test run, an
+    xdist worker, a Celery worker started by a test), so a run leaves nothing behind."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return Path(path)
+
+
+# A worker started by a test is told the test's media folder through ZI_TEST_MEDIA_ROOT
+# (that folder belongs to the test, which removes it). Tests get their own media folder
+# (tests/conftest.py: media_storage); this one only catches what runs outside a test.
+MEDIA_ROOT = Path(os.environ.get("ZI_TEST_MEDIA_ROOT") or _temp_dir("zi-media-"))
 if not AWS_STORAGE_BUCKET_NAME:  # noqa: F405
     STORAGES["default"] = {  # noqa: F405
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -29,10 +43,20 @@ ACCOUNT_RATE_LIMITS = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One file per test run, so that two runs side by side do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
-STATIC_ROOT = Path(tempfile.mkdtemp(prefix="zi-static-"))
+STATIC_ROOT = _temp_dir("zi-static-")
 WHITENOISE_USE_FINDERS = True
 
 # Tasks queued by tests go to a queue of this test run only, so that nothing a test
 # queues is run later by a developer's worker or by another run's worker. Worker and beat
-# subprocesses started by the tests inherit the name through the environment.
-CELERY_TASK_DEFAULT_QUEUE = os.environ.setdefault("ZI_TEST_QUEUE", f"zi-test-{os.getpid()}")
+# subprocesses started by the tests inherit the name through the environment. Each
+# pytest-xdist worker (PYTEST_XDIST_WORKER, e.g. gw1) has its own test database, so it
+# needs its own queue too: it would otherwise inherit the one of the pytest process that
+# started it, and a Celery worker of gw0 could run a task queued on gw1 against the wrong
+# database.
+_worker_suffix = (
+    f"-{os.environ['PYTEST_XDIST_WORKER']}" if "PYTEST_XDIST_WORKER" in os.environ else ""
+)
+_queue = os.environ.get("ZI_TEST_QUEUE", "")
+if not (_queue and _queue.endswith(_worker_suffix)):
+    _queue = os.environ["ZI_TEST_QUEUE"] = f"zi-test-{os.getpid()}{_worker_suffix}"
+CELERY_TASK_DEFAULT_QUEUE = _queue

@@ -10,7 +10,7 @@ from lke.models import Category, Proposal
 from lke.services import master_ensure
 from workplan.services import PlanImportError, cells_link_pics, plan_import_file
 from zi_portal.accounts.roles import Role
-from zi_portal.accounts.services import user_ensure
+from zi_portal.accounts.services import roles_ensure, user_ensure
 
 PLAN_FILE = settings.BASE_DIR / "fixtures" / "plan-2026.json"
 DEFAULT_DEMO_PASSWORD = "zi-demo-2026"  # noqa: S105 - documented demo-only password
@@ -75,6 +75,7 @@ class Command(BaseCommand):
         self.stdout.write(
             ("Loaded" if created else "Plan already present:") + f" {plan.title} ({plan.unit})"
         )
+        groups = roles_ensure()  # once for all the accounts below
         made = 0
         for email, name, role, position, staff in DEMO_ACCOUNTS:
             _user, was_created = user_ensure(
@@ -85,6 +86,7 @@ class Command(BaseCommand):
                 position=position,
                 unit=plan.unit,
                 is_staff=staff,
+                groups=groups,
             )
             made += was_created
         linked = cells_link_pics(plan=plan)
