@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from evidence.models import EvidenceVersion
 from workplan.models import EvidenceRequirement, Unit
-from zi_portal.accounts.permissions import Action
+from zi_portal.accounts.permissions import Action, require
 from zi_portal.core.audit import audit_record
 from zi_portal.core.choices import AuditAction
 from zi_portal.core.links import absolute_url
@@ -111,6 +111,8 @@ def import_jawaban_unit(
 ) -> ImportResult:
     """Import a ``jawaban-unit`` document: all answers or none. In the portal the file's
     unit must be the importing person's own; the command line is the operator's."""
+    if user is not None:
+        require(user, Action.MANAGE_LKE)
     try:
         doc = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -171,9 +171,10 @@ def answer_save(
     """Save one side's answer; returns (answer, changed). Nothing changes → no new
     revision. Every change is kept in ``LkeAnswerChange`` and the audit trail.
 
-    ``user`` must hold the answer right for the question's side (``permissions``); an
-    import from the command line (no user) is the operator's."""
-    if user is not None:
+    An answer from the form needs the answer right for the question's side
+    (``permissions``); an import is the Ketua Tim's (``exchange``, which checks it); with
+    no user it is the operator's (the command line)."""
+    if user is not None and source == LkeAnswerChange.Source.WEB:
         require_answer_right(user, unit=unit, question=question, side=side)
     tree = parsed_master(question.master)
     cleaned = clean_value(tree.questions[question.soal_id], value)
@@ -252,7 +253,7 @@ def token_issue(*, name: str, user: Any = None, ip: str | None = None) -> tuple[
         raise LkeRefused(_("Nama token wajib diisi (paling banyak 100 karakter)."))
     raw = PortalRBToken.PREFIX + secrets.token_urlsafe(32)
     token = PortalRBToken(name=name, prefix=raw[:12], digest=token_digest(raw), created_by=user)
-    token.full_clean()
+    token.full_clean(exclude=["created_by", "revoked_by"])  # none from the command line
     token.save()
     audit_record(
         actor=user,

@@ -154,7 +154,7 @@ def no_demo(db):
     rolled back afterwards. For tests about loading into an empty database."""
     from workplan.models import Unit, WorkPlan
     from zi_portal.accounts.models import User
-    from zi_portal.lke.models import LkeMaster, Proposal
+    from lke.models import LkeMaster, Proposal
 
     for model in (Proposal, WorkPlan, LkeMaster, User, Unit):
         model.objects.all().delete()
