@@ -15,12 +15,12 @@ from evidence.choices import CellState
 from evidence.models import EvidenceVersion, Review
 from evidence.selectors import plan_item_statuses
 from evidence.status import Tally, cell_state, is_late
+from findings.selectors import findings_past_due
 from workplan.choices import MONTH_NAMES
 from workplan.models import Activity, ChangeArea, Quarter, WorkPlan
 from zi_portal.core.periods import current_quarter
 
 from . import charts
-from .findings import findings_past_due
 from .models import ActivityRealisation
 from .selectors import month_state
 

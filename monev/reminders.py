@@ -22,6 +22,7 @@ from evidence.choices import Decision, ItemStatus
 from evidence.models import Review
 from evidence.selectors import plan_item_statuses
 from evidence.status import is_late
+from findings.selectors import finding_reminders
 from workplan.choices import AREA_ORDER
 from workplan.models import WorkPlan
 from zi_portal.accounts.models import User
@@ -29,7 +30,6 @@ from zi_portal.accounts.roles import GROUP_NAMES, Role
 from zi_portal.core.links import absolute_url
 
 from .choices import ReminderKind
-from .findings import finding_reminders
 from .models import ReminderPolicy, ReminderRecord
 
 log = logging.getLogger(__name__)

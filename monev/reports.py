@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from evidence.models import EvidenceVersion, Review
 from evidence.selectors import plan_item_statuses
 from evidence.status import Tally, is_late
+from findings.models import Finding
 from lke.selectors import plan_lke
 from lke.summary import summary_context
 from workplan.models import ChangeArea, CommitmentCell, Quarter, WorkPlan
@@ -37,7 +38,7 @@ from zi_portal.core.queue import enqueue
 from . import charts, dashboard
 from .bundles import build_bundle
 from .choices import ReminderKind, ReportKind, ReportStatus
-from .models import AreaNarrative, Finding, Notification, Report
+from .models import AreaNarrative, Notification, Report
 
 log = logging.getLogger(__name__)
 BUILD_TIMEOUT = timedelta(minutes=15)

@@ -14,7 +14,7 @@ from zi_portal.accounts.permissions import Action
 from zi_portal.core.periods import month_is_over
 
 from .choices import MessageStatus
-from .models import ActivityRealisation, Message, Notification, Report
+from .models import ActivityRealisation, AreaNarrative, Message, Notification, Report
 
 
 def month_state(
@@ -107,3 +107,9 @@ def failed_messages(limit: int = 50) -> list[Message]:
     return list(
         Message.objects.filter(status=MessageStatus.FAILED).select_related("recipient")[:limit]
     )
+
+
+def narrative_for(plan: Any, area: Any) -> AreaNarrative:
+    """The area's narrative for the plan's year (an unsaved, empty one if none yet)."""
+    narrative = AreaNarrative.objects.filter(plan=plan, area=area).first()
+    return narrative or AreaNarrative(plan=plan, area=area)

@@ -10,15 +10,17 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from evidence.models import EvidenceVersion
 from zi_portal.accounts.permissions import Action, require
 from zi_portal.core.audit import audit_record
 from zi_portal.core.choices import AuditAction
+from zi_portal.core.errors import Refused
 from zi_portal.core.queue import enqueue
 
 from .choices import MessageStatus, Realisation
-from .models import ActivityRealisation, Message, Notification
+from .models import ActivityRealisation, AreaNarrative, Message, Notification
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
 # The task that sends one message (monev.tasks, which calls message_send).
@@ -143,3 +145,39 @@ def realisation_record(
             after={"status": status, "note": row.note, "evidence": sorted(v.pk for v in versions)},
         )
     return row
+
+
+NARRATIVE_MAX_CHARS = 20_000
+
+
+def narrative_save(
+    *, pokja: Any, user: Any, good_practice: str, impact: str, ip: str | None = None
+) -> AreaNarrative:
+    """Save the area's good-practice and impact narratives for the plan's year."""
+    require(user, Action.WRITE_NARRATIVE, pokja)
+    good_practice, impact = (good_practice or "").strip(), (impact or "").strip()
+    if len(good_practice) > NARRATIVE_MAX_CHARS or len(impact) > NARRATIVE_MAX_CHARS:
+        raise Refused(
+            _("Narasi terlalu panjang: paling banyak %(n)s karakter per isian.")
+            % {"n": NARRATIVE_MAX_CHARS}
+        )
+    with transaction.atomic():
+        AreaNarrative.objects.get_or_create(plan_id=pokja.plan_id, area_id=pokja.area_id)
+        narrative = AreaNarrative.objects.select_for_update().get(
+            plan_id=pokja.plan_id, area_id=pokja.area_id
+        )
+        narrative.good_practice = good_practice
+        narrative.impact = impact
+        narrative.updated_by = user
+        narrative.full_clean()
+        narrative.save()
+        audit_record(
+            actor=user,
+            ip=ip,
+            action=AuditAction.NARRATIVE,
+            obj=narrative,
+            area=pokja.area,
+            summary=f"Narasi {pokja.area.code} {pokja.plan.year}",
+            after={"good_practice": len(good_practice), "impact": len(impact)},
+        )
+    return narrative

@@ -18,6 +18,7 @@ urlpatterns = [
     path("laporan/<int:pk>/unduh/", views_reports.report_download, name="report_download"),
     path("status/", views_reports.system_status, name="status"),
     path("pesan/<int:pk>/kirim-ulang/", views_reports.message_resend, name="message_resend"),
+    path("rencana/<int:year>/area/<str:code>/narasi/", views.narrative_edit, name="narrative"),
     path(
         "rencana/<int:year>/kegiatan/<int:pk>/realisasi/",
         views.realisation_edit,

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 from evidence import selectors as evidence_selectors
 from lke.selectors import lke_tasks
 from workplan.choices import MONTH_NAMES
-from workplan.permissions import access_plan, access_selected_plan
+from workplan.permissions import access_plan, access_pokja, access_selected_plan
 from zi_portal.accounts.permissions import Action, can, require
 from zi_portal.core.audit import client_ip
+from zi_portal.core.errors import Refused
 
 from . import dashboard as numbers
 from . import selectors, services
@@ -172,5 +173,46 @@ def realisation_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             "choices": Realisation.choices,
             "nav_active": "activities",
             "selected_month": request.POST.get("month") or request.GET.get("bulan", ""),
+        },
+    )
+
+
+def narrative_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """The area's PIC (or the Ketua Tim) writes the year's good-practice and impact
+    narratives for the annual report."""
+    plan = access_plan(request.user, year)
+    pokja = access_pokja(request.user, plan, code, Action.WRITE_NARRATIVE)
+    narrative = selectors.narrative_for(plan, pokja.area)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.narrative_save(
+                pokja=pokja,
+                user=request.user,
+                good_practice=request.POST.get("good_practice", ""),
+                impact=request.POST.get("impact", ""),
+                ip=client_ip(request),
+            )
+        except Refused as exc:
+            errors.append(exc.message)
+            narrative.good_practice = request.POST.get("good_practice", "")
+            narrative.impact = request.POST.get("impact", "")
+        else:
+            messages.success(
+                request,
+                _("Narasi area %(area)s tahun %(year)s disimpan.")
+                % {"area": pokja.area.code, "year": plan.year},
+            )
+            return redirect(reverse("evidence:area", args=[plan.year, pokja.area.code]))
+    return render(
+        request,
+        "monev/narrative_form.html",
+        {
+            "plan": plan,
+            "pokja": pokja,
+            "narrative": narrative,
+            "errors": errors,
+            "max_chars": services.NARRATIVE_MAX_CHARS,
+            "nav_active": "overview",
         },
     )

@@ -15,13 +15,12 @@ from evidence.choices import ItemStatus
 from evidence.models import EvidenceVersion, Review
 from evidence.selectors import plan_item_statuses
 from evidence.status import is_late
+from findings.choices import FindingStatus
+from findings.models import Finding
+from findings.selectors import is_past_due
 from workplan.choices import QUARTER_LABELS
 from workplan.models import WorkPlan
 from zi_portal.core.exports import table_sheet, workbook_bytes
-
-from .choices import FindingStatus
-from .findings import is_past_due
-from .models import Finding
 
 # (header, column width)
 STATUS_COLUMNS = [

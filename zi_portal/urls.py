@@ -16,7 +16,7 @@ urlpatterns = [
     path("rencana/", include("workplan.urls")),
     path("", include("evidence.urls")),
     path("", include("monev.urls")),
-    path("", include("monev.urls_findings")),
+    path("", include("findings.urls")),
     path("dashboard/", RedirectView.as_view(pattern_name="monev:dashboard", query_string=True)),
     path("akun/", include("allauth.urls")),
     path("i18n/setlang/", core_views.language_set, name="set_language"),

@@ -1,13 +1,12 @@
 """Models of monitoring and evaluation, one module per subject."""
 
-from .findings import ActivityRealisation, AreaNarrative, Finding
 from .messages import Message, Notification, ReminderPolicy, ReminderRecord
+from .records import ActivityRealisation, AreaNarrative
 from .reports import Report
 
 __all__ = [
     "ActivityRealisation",
     "AreaNarrative",
-    "Finding",
     "Message",
     "Notification",
     "ReminderPolicy",

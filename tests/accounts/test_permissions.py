@@ -91,7 +91,7 @@ def test_table_covers_every_action():
 def test_role_by_action(people, demo, action):
     plan = demo["plan"]
     pw_cell = CommitmentCell.objects.get(quarter__plan=plan, quarter__number=2, area__code="PW")
-    from monev.models import Finding
+    from findings.models import Finding
 
     finding = Finding.objects.create(
         plan=plan,

@@ -18,9 +18,9 @@ from django.core.files.storage import default_storage
 from openpyxl import load_workbook
 
 from evidence import services
+from findings.choices import FindingStatus
+from findings.models import Finding
 from monev.bundles import MANIFEST_COLUMNS, BundleIntegrityError, build_bundle, folder_name
-from monev.choices import FindingStatus
-from monev.models import Finding
 from monev.xlsx import monev_workbook
 from tests.conftest import PLAN_FILE
 from tests.evidence import samples
@@ -96,7 +96,9 @@ def data(demo):
     other_doc["unit"]["name"] = "Unit Lain"
     other, _created = plan_import(data=other_doc)
     other_pic, _ = user_ensure(
-        email="pic.mp@unit-lain.example.org", name="PIC MP Unit Lain", role=Role.PIC,
+        email="pic.mp@unit-lain.example.org",
+        name="PIC MP Unit Lain",
+        role=Role.PIC,
         unit=other.unit,
     )
     other_item = item(1, "MP", 1, plan=other)

@@ -271,7 +271,7 @@ def test_a_message_being_sent_is_not_sent_twice(demo, django_capture_on_commit_c
 
 
 def test_overdue_finding_follow_ups_join_the_sweep(demo, sweep):
-    from monev.models import Finding
+    from findings.models import Finding
     from workplan.models import CommitmentCell
 
     users = demo["users"]

@@ -24,3 +24,7 @@ class AuditAction(models.TextChoices):
     LKE_TOKEN_REVOKE = "lke.token_revoke", _("Cabut token PortalRB")
     LKE_PROPOSAL = "lke.proposal", _("Ubah usulan PortalRB")
     LKE_PREDICATE = "lke.predicate", _("Catat predikat")
+    FINDING_RECORD = "finding.record", _("Catat temuan")
+    FINDING_FOLLOW_UP = "finding.follow_up", _("Catat tindak lanjut temuan")
+    FINDING_DECIDE = "finding.decide", _("Putuskan tindak lanjut temuan")
+    NARRATIVE = "area.narrative", _("Ubah narasi area")

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "zi_portal.accounts",
     "workplan",
     "evidence",
+    "findings",
     "monev",
     "lke",
 ]

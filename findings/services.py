@@ -1,6 +1,5 @@
-"""Monitoring findings (*temuan*) and the areas' narratives: the writes (services) and
-the reads (selectors) behind the findings pages, the annual report and the reminder
-sweep.
+"""Writes of findings: recording a finding, the owner's follow-up, a reviewer's decision.
+Each is checked, runs in one transaction and adds an audit event.
 
 A finding's life::
 
@@ -12,7 +11,7 @@ A finding's life::
 The owner (or the Ketua Tim) records the follow-up; the reviewers (Ketua Tim, Kepala
 Pusbang, Asesor TPI) record findings, mark them not accepted with a reason, or reopen
 them. Only ``open`` and ``in_progress`` findings wait for the owner, so only those can
-be overdue.
+be late (``selectors.is_past_due``).
 """
 
 from __future__ import annotations
@@ -22,95 +21,36 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evidence.models import EvidenceVersion
 from zi_portal.accounts.permissions import Action, require
+from zi_portal.core.audit import audit_record
+from zi_portal.core.choices import AuditAction
 from zi_portal.core.errors import Refused
-from zi_portal.core.periods import Deadline
 
-from .choices import FindingStatus
-from .models import AreaNarrative, Finding
-
-# Statuses in which a finding waits for its owner's follow-up.
-WAITING_FOR_OWNER = (FindingStatus.OPEN, FindingStatus.IN_PROGRESS)
-# What the owner may report.
-FOLLOW_UP_STATUSES = (FindingStatus.IN_PROGRESS, FindingStatus.DONE)
-NARRATIVE_MAX_CHARS = 20_000
-# What a finding's list row and page show, fetched with it.
-FINDING_RELATIONS = (
-    "area",
-    "owner",
-    "created_by",
-    "cell__quarter",
-    "cell__area",
-    "requirement__cell__quarter",
-    "activity__pokja",
-)
+from .choices import FOLLOW_UP_STATUSES, WAITING_FOR_OWNER, FindingStatus
+from .models import Finding
 
 
 class FindingRefused(Refused):
-    """A finding or narrative change was refused; ``message`` is for the person who tried."""
+    """A finding change was refused; ``message`` is for the person who tried."""
 
 
-# --- selectors -------------------------------------------------------------------------
-
-
-def findings_for(
-    plan: Any, *, status: str | None = None, area: Any = None, owner: Any = None
-) -> QuerySet[Finding]:
-    """The plan's findings, optionally of one status, area (a ChangeArea or its code) and
-    owner (a user or its id), with everything the list and the reports show loaded in a
-    fixed number of queries."""
-    rows = Finding.objects.filter(plan=plan)
-    if status:
-        rows = rows.filter(status=status)
-    if area:
-        rows = rows.filter(area__code=area) if isinstance(area, str) else rows.filter(area=area)
-    if owner:
-        rows = rows.filter(owner=owner)
-    return rows.select_related("plan", *FINDING_RELATIONS).prefetch_related("follow_up_evidence")
-
-
-def is_past_due(finding: Finding, today: date) -> bool:
-    """Does the finding still wait for its owner after its follow-up deadline?"""
-    return finding.status in WAITING_FOR_OWNER and finding.deadline.is_overdue(today)
-
-
-def _past_due(rows: QuerySet[Finding], today: date) -> QuerySet[Finding]:
-    """``is_past_due`` as a database filter."""
-    return rows.filter(status__in=WAITING_FOR_OWNER, due_date__lte=Deadline.overdue_cutoff(today))
-
-
-def findings_past_due(plan: Any, today: date) -> QuerySet[Finding]:
-    """The plan's findings whose follow-up is past due."""
-    return _past_due(findings_for(plan), today)
-
-
-def finding_reminders(today: date) -> list[tuple[Any, list[Finding]]]:
-    """Every active owner with their overdue findings (all plans), for the reminder
-    sweep: ``[(owner, [finding, …]), …]``, owners by name, findings by due date.
-    Reads only."""
-    rows = (
-        _past_due(Finding.objects.filter(owner__is_active=True), today)
-        .select_related("plan__unit", "area", "owner")
-        .order_by("owner__name", "owner_id", "due_date", "pk")
+def _audit(finding: Finding, user: Any, ip: str | None, action: str, before: str) -> None:
+    audit_record(
+        actor=user,
+        ip=ip,
+        action=action,
+        obj=finding,
+        requirement=finding.requirement,
+        area=finding.area,
+        subject_user=finding.owner,
+        summary=f"Temuan #{finding.pk}: {finding.get_status_display()}",
+        before={"status": before},
+        after={"status": finding.status},
     )
-    grouped: dict[int, tuple[Any, list[Finding]]] = {}
-    for finding in rows:
-        grouped.setdefault(finding.owner_id, (finding.owner, []))[1].append(finding)
-    return list(grouped.values())
-
-
-def narrative_for(plan: Any, area: Any) -> AreaNarrative:
-    """The area's narrative for the plan's year (an unsaved, empty one if none yet)."""
-    narrative = AreaNarrative.objects.filter(plan=plan, area=area).first()
-    return narrative or AreaNarrative(plan=plan, area=area)
-
-
-# --- services --------------------------------------------------------------------------
 
 
 def _target_area(plan: Any, *, cell: Any, requirement: Any, activity: Any):
@@ -137,6 +77,7 @@ def _check_owner(plan: Any, owner: Any) -> None:
         raise FindingRefused(_("Penanggung jawab harus dari unit kerja rencana ini."))
 
 
+@transaction.atomic
 def finding_record(
     *,
     plan: Any,
@@ -148,6 +89,7 @@ def finding_record(
     cell: Any = None,
     requirement: Any = None,
     activity: Any = None,
+    ip: str | None = None,
 ) -> Finding:
     """Record a finding on exactly one target (a cell, an evidence item or an
     activity); its area is the target's."""
@@ -178,6 +120,17 @@ def finding_record(
     )
     finding.full_clean()
     finding.save()
+    audit_record(
+        actor=user,
+        ip=ip,
+        action=AuditAction.FINDING_RECORD,
+        obj=finding,
+        requirement=requirement,
+        area=area,
+        subject_user=owner,
+        summary=f"Temuan #{finding.pk} {area.code}: {description[:200]}",
+        after={"owner": owner.email, "due_date": due_date.isoformat()},
+    )
     return finding
 
 
@@ -188,6 +141,7 @@ def finding_follow_up(
     follow_up: str,
     evidence_ids: Iterable[int] = (),
     status: str,
+    ip: str | None = None,
 ) -> Finding:
     """The owner (or the Ketua Tim) reports the follow-up: ``in_progress`` or ``done``,
     the text, and evidence versions of the same plan (the selection replaces the
@@ -216,16 +170,20 @@ def finding_follow_up(
         )
         if len(versions) != len(ids):
             raise FindingRefused(_("Evidence yang dipilih tidak termasuk rencana kerja ini."))
+        before = finding.status
         finding.status = status
         finding.follow_up = follow_up
         finding.closed_at = timezone.now() if status == FindingStatus.DONE else None
         finding.full_clean()
         finding.save()
         finding.follow_up_evidence.set(versions)
+        _audit(finding, user, ip, AuditAction.FINDING_FOLLOW_UP, before)
     return finding
 
 
-def finding_decide(*, finding: Finding, user: Any, accept: bool, reason: str = "") -> Finding:
+def finding_decide(
+    *, finding: Finding, user: Any, accept: bool, reason: str = "", ip: str | None = None
+) -> Finding:
     """A reviewer's decision. ``accept=False`` marks the finding not accepted (a reason
     is required; it closes the finding); ``accept=True`` reopens a done or not-accepted
     finding for its owner."""
@@ -233,6 +191,7 @@ def finding_decide(*, finding: Finding, user: Any, accept: bool, reason: str = "
     reason = (reason or "").strip()
     with transaction.atomic():
         finding = Finding.objects.select_for_update().get(pk=finding.pk)
+        before = finding.status
         if accept:
             if finding.status in WAITING_FOR_OWNER:
                 raise FindingRefused(_("Temuan ini masih terbuka; tidak ada yang dibuka kembali."))
@@ -249,26 +208,5 @@ def finding_decide(*, finding: Finding, user: Any, accept: bool, reason: str = "
             finding.closed_at = timezone.now()
         finding.full_clean()
         finding.save()
+        _audit(finding, user, ip, AuditAction.FINDING_DECIDE, before)
     return finding
-
-
-def narrative_save(*, pokja: Any, user: Any, good_practice: str, impact: str) -> AreaNarrative:
-    """Save the area's good-practice and impact narratives for the plan's year."""
-    require(user, Action.WRITE_NARRATIVE, pokja)
-    good_practice, impact = (good_practice or "").strip(), (impact or "").strip()
-    if len(good_practice) > NARRATIVE_MAX_CHARS or len(impact) > NARRATIVE_MAX_CHARS:
-        raise FindingRefused(
-            _("Narasi terlalu panjang: paling banyak %(n)s karakter per isian.")
-            % {"n": NARRATIVE_MAX_CHARS}
-        )
-    with transaction.atomic():
-        AreaNarrative.objects.get_or_create(plan_id=pokja.plan_id, area_id=pokja.area_id)
-        narrative = AreaNarrative.objects.select_for_update().get(
-            plan_id=pokja.plan_id, area_id=pokja.area_id
-        )
-        narrative.good_practice = good_practice
-        narrative.impact = impact
-        narrative.updated_by = user
-        narrative.full_clean()
-        narrative.save()
-    return narrative

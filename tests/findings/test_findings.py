@@ -11,13 +11,17 @@ from django.urls import include, path, reverse
 from django.utils import timezone
 
 from evidence import services as evidence_services
-from monev import findings
-from monev.choices import FindingStatus
-from monev.findings import FindingRefused
-from monev.models import AreaNarrative, Finding
+from findings import selectors, services
+from findings.choices import FindingStatus
+from findings.models import Finding
+from findings.services import FindingRefused
+from monev import selectors as monev_selectors
+from monev import services as monev_services
+from monev.models import AreaNarrative
 from tests.evidence import samples
 from workplan.models import Activity, CommitmentCell, EvidenceRequirement, Pokja
 from zi_portal import urls as site_urls
+from zi_portal.core.errors import Refused
 
 # Until the site's urls.py includes ``monev.urls_findings`` these tests run with a URL
 # configuration that does; afterwards with the site's own.
@@ -44,7 +48,7 @@ def record(demo, *, owner="pic.pw", by="tpi", due=None, **target) -> Finding:
     users = demo["users"]
     if not target:
         target = {"cell": cell("PW")}
-    return findings.finding_record(
+    return services.finding_record(
         plan=demo["plan"],
         user=users[by],
         description="SK tim pengawasan belum ditandatangani.",
@@ -160,7 +164,7 @@ def test_exactly_one_target(demo):
     with pytest.raises(FindingRefused, match="tepat satu sasaran"):
         record(demo, cell=cell("PW"), activity=Activity.objects.first())
     with pytest.raises(FindingRefused, match="tepat satu sasaran"):
-        findings.finding_record(
+        services.finding_record(
             plan=demo["plan"],
             user=demo["users"]["tpi"],
             description="x",
@@ -295,18 +299,18 @@ def test_follow_up_refusals(client, demo):
         assert response.status_code == 200 and message in response.content.decode(), data
     finding.refresh_from_db()
     assert finding.status == FindingStatus.OPEN
-    findings.finding_follow_up(
+    services.finding_follow_up(
         finding=finding, user=demo["users"]["pic.pw"], follow_up="Selesai.", status="done"
     )
     with pytest.raises(FindingRefused, match="sudah ditutup"):
-        findings.finding_follow_up(
+        services.finding_follow_up(
             finding=finding, user=demo["users"]["pic.pw"], follow_up="Lagi.", status="in_progress"
         )
 
 
 def test_not_accepted_requires_a_reason(client, demo):
     finding = record(demo, owner="pic.pw")
-    findings.finding_follow_up(
+    services.finding_follow_up(
         finding=finding, user=demo["users"]["pic.pw"], follow_up="Selesai.", status="done"
     )
     url = reverse("findings:detail", args=[finding.pk])
@@ -317,7 +321,7 @@ def test_not_accepted_requires_a_reason(client, demo):
     finding.refresh_from_db()
     assert finding.status == FindingStatus.DONE
     with pytest.raises(FindingRefused):
-        findings.finding_decide(finding=finding, user=demo["users"]["tpi"], accept=False)
+        services.finding_decide(finding=finding, user=demo["users"]["tpi"], accept=False)
 
     response = client.post(url, {"aksi": "tolak", "reason": "SK belum bernomor."}, follow=True)
     assert "Temuan ditandai tidak diterima." in response.content.decode()
@@ -325,7 +329,7 @@ def test_not_accepted_requires_a_reason(client, demo):
     assert finding.status == FindingStatus.NOT_ACCEPTED
     assert finding.rejection_reason == "SK belum bernomor." and finding.closed_at is not None
     with pytest.raises(FindingRefused, match="sudah ditandai tidak diterima"):
-        findings.finding_decide(
+        services.finding_decide(
             finding=finding, user=demo["users"]["tpi"], accept=False, reason="Lagi"
         )
 
@@ -334,15 +338,15 @@ def test_reopen_and_the_owner_follows_up_again(client, demo):
     users = demo["users"]
     finding = record(demo, owner="pic.pw")
     with pytest.raises(FindingRefused, match="masih terbuka"):
-        findings.finding_decide(finding=finding, user=users["kepala"], accept=True)
-    findings.finding_decide(finding=finding, user=users["kepala"], accept=False, reason="Salah")
+        services.finding_decide(finding=finding, user=users["kepala"], accept=True)
+    services.finding_decide(finding=finding, user=users["kepala"], accept=False, reason="Salah")
     url = reverse("findings:detail", args=[finding.pk])
     client.force_login(users["kepala"])
     assert client.post(url, {"aksi": "buka"}).status_code == 302
     finding.refresh_from_db()
     assert finding.status == FindingStatus.OPEN
     assert finding.rejection_reason == "" and finding.closed_at is None
-    findings.finding_follow_up(
+    services.finding_follow_up(
         finding=finding, user=users["pic.pw"], follow_up="Diperbaiki.", status="in_progress"
     )
     finding.refresh_from_db()
@@ -367,18 +371,18 @@ def test_overdue_findings(demo):
     due = in_a_week()
     waiting = record(demo, owner="pic.pw", due=due)
     working = record(demo, owner="pic.tl", due=due, cell=cell("TL"))
-    findings.finding_follow_up(
+    services.finding_follow_up(
         finding=working, user=users["pic.tl"], follow_up="Sedang.", status="in_progress"
     )
     done = record(demo, owner="pic.mp", due=due, cell=cell("MP"))
-    findings.finding_follow_up(finding=done, user=users["pic.mp"], follow_up="Ok.", status="done")
+    services.finding_follow_up(finding=done, user=users["pic.mp"], follow_up="Ok.", status="done")
     rejected = record(demo, owner="pic.ak", due=due, cell=cell("AK"))
-    findings.finding_decide(finding=rejected, user=users["tpi"], accept=False, reason="Tidak")
+    services.finding_decide(finding=rejected, user=users["tpi"], accept=False, reason="Tidak")
     later = record(demo, owner="pic.pw", due=due + timedelta(days=30))
 
-    assert set(findings.findings_past_due(plan, due)) == set()  # due today is not late yet
-    assert set(findings.findings_past_due(plan, due + timedelta(days=1))) == {waiting, working}
-    assert set(findings.findings_past_due(plan, due + timedelta(days=31))) == {
+    assert set(selectors.findings_past_due(plan, due)) == set()  # due today is not late yet
+    assert set(selectors.findings_past_due(plan, due + timedelta(days=1))) == {waiting, working}
+    assert set(selectors.findings_past_due(plan, due + timedelta(days=31))) == {
         waiting,
         working,
         later,
@@ -393,16 +397,16 @@ def test_finding_reminders_group_per_owner(demo):
     b1 = record(demo, owner="pic.tl", due=due, cell=cell("TL"))
     record(demo, owner="pic.mp", due=due + timedelta(days=60), cell=cell("MP"))  # not late
     closed = record(demo, owner="pic.ak", due=due, cell=cell("AK"))
-    findings.finding_follow_up(finding=closed, user=users["pic.ak"], follow_up="x", status="done")
+    services.finding_follow_up(finding=closed, user=users["pic.ak"], follow_up="x", status="done")
     gone = record(demo, owner="pic.sdm", due=due, cell=cell("SDM"))
     users["pic.sdm"].is_active = False
     users["pic.sdm"].save(update_fields=["is_active"])
 
-    groups = findings.finding_reminders(due + timedelta(days=10))
+    groups = selectors.finding_reminders(due + timedelta(days=10))
     # Owners by name: Irene Septine (PW), then Isnaldi (TL); findings by due date.
     assert groups == [(users["pic.pw"], [a2, a1]), (users["pic.tl"], [b1])]
     assert gone.owner_id not in {owner.pk for owner, _rows in groups}
-    assert findings.finding_reminders(due) == []
+    assert selectors.finding_reminders(due) == []
 
 
 # --- narratives --------------------------------------------------------------------------
@@ -444,16 +448,16 @@ def test_narrative_service(demo):
     users = demo["users"]
     pw = Pokja.objects.get(plan=demo["plan"], area__code="PW")
     tl = Pokja.objects.get(plan=demo["plan"], area__code="TL")
-    assert findings.narrative_for(demo["plan"], pw.area).pk is None
-    findings.narrative_save(pokja=pw, user=users["pic.pw"], good_practice=" a ", impact="b")
-    assert findings.narrative_for(demo["plan"], pw.area).good_practice == "a"
+    assert monev_selectors.narrative_for(demo["plan"], pw.area).pk is None
+    monev_services.narrative_save(pokja=pw, user=users["pic.pw"], good_practice=" a ", impact="b")
+    assert monev_selectors.narrative_for(demo["plan"], pw.area).good_practice == "a"
     with pytest.raises(PermissionDenied):
-        findings.narrative_save(pokja=tl, user=users["pic.pw"], good_practice="a", impact="b")
-    with pytest.raises(FindingRefused, match="terlalu panjang"):
-        findings.narrative_save(
+        monev_services.narrative_save(pokja=tl, user=users["pic.pw"], good_practice="a", impact="b")
+    with pytest.raises(Refused, match="terlalu panjang"):
+        monev_services.narrative_save(
             pokja=pw,
             user=users["pic.pw"],
-            good_practice="x" * (findings.NARRATIVE_MAX_CHARS + 1),
+            good_practice="x" * (monev_services.NARRATIVE_MAX_CHARS + 1),
             impact="",
         )
 
@@ -470,7 +474,7 @@ def test_list_queries_do_not_grow_with_the_findings(client, demo, who):
     def add_findings():
         for target in ({"cell": cell("PW")}, {"requirement": item}, {"activity": activity}):
             f = record(demo, owner="pic.pw", **target)
-            findings.finding_follow_up(
+            services.finding_follow_up(
                 finding=f, user=users["pic.pw"], follow_up="x", status="in_progress"
             )
             record(demo, owner="pic.tl", cell=cell("TL"))
