@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,8 +11,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here because models (which the services use) cannot be imported
         # before the app registry is ready.
-        from django.db.models.signals import post_migrate
-
         from .services import roles_ensure
 
         def _ensure_roles(sender, **kwargs) -> None:
