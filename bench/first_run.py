@@ -29,6 +29,7 @@ import argparse
 import contextlib
 import os
 import platform
+import resource
 import shutil
 import signal
 import socket
@@ -74,6 +75,7 @@ class Run:
     load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
     load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
     clone_seconds: float = 0.0
+    cpu_seconds: float | None = None
     lines: list[tuple[float, str]] = field(default_factory=list)
     leftovers: int = 0
 
@@ -123,6 +125,13 @@ def answer(url: str) -> str | None:
         return None
     except (OSError, urllib.error.URLError):
         return None
+
+
+def cpu_of_children() -> float:
+    """User + system CPU seconds of the children waited for so far (make, and through it
+    everything make and honcho waited for), a figure that does not depend on the load."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def marked_pids(marker: str) -> list[int]:
@@ -175,6 +184,7 @@ def one_run(args: argparse.Namespace) -> Run:
         port = free_port()
         env = fresh_env(port, marker, tmp / "cache" if args.cold else None, args.env_as_is)
         url = f"http://127.0.0.1:{port}/"
+        cpu_before = cpu_of_children()
         start = time.monotonic()
         proc = subprocess.Popen(
             ["make", "run"],
@@ -213,6 +223,8 @@ def one_run(args: argparse.Namespace) -> Run:
     finally:
         if proc is not None:
             run.leftovers = stop(proc, marker)
+            if not run.leftovers:
+                run.cpu_seconds = cpu_of_children() - cpu_before
         run.load_after = os.getloadavg()
         shutil.rmtree(tmp, ignore_errors=True)
     if run.seconds is None:
@@ -251,18 +263,18 @@ def report(runs: list[Run], args: argparse.Namespace, rev_id: str) -> str:
         "- **Measured:** from the start of `make run` in the new clone to the first answer of "
         "`/` (200, or a redirect to the sign-in page); the clone itself is not counted.",
         "",
-        "| run | seconds to first page | answer | load before (1/5/15 min) | load after | "
-        + " | ".join(label for label, _ in STEPS)
-        + " |",
-        "| ---: | ---: | --- | --- | --- | " + " | ".join("---:" for _ in STEPS) + " |",
+        "| run | seconds to first page | answer | CPU seconds | load before (1/5/15 min) | "
+        "load after | " + " | ".join(label for label, _ in STEPS) + " |",
+        "| ---: | ---: | --- | ---: | --- | --- | " + " | ".join("---:" for _ in STEPS) + " |",
     ]
     for n, r in enumerate(runs, start=1):
         seconds = f"{r.seconds:.1f}" if r.seconds is not None else "—"
         steps = " | ".join(
             f"{r.steps[label]:.1f}" if label in r.steps else "—" for label, _ in STEPS
         )
+        cpu = f"{r.cpu_seconds:.1f}" if r.cpu_seconds is not None else "—"
         lines.append(
-            f"| {n} | {seconds} | {r.status} | "
+            f"| {n} | {seconds} | {r.status} | {cpu} | "
             + "/".join(f"{x:.2f}" for x in r.load_before)
             + " | "
             + "/".join(f"{x:.2f}" for x in r.load_after)
@@ -274,6 +286,8 @@ def report(runs: list[Run], args: argparse.Namespace, rev_id: str) -> str:
             f"**Median {statistics.median(timed):.1f} s** over {len(timed)} run(s): "
             + ", ".join(f"{s:.1f}" for s in timed)
             + " s. Step columns: seconds after the start of `make run` at which the step began."
+            " CPU seconds: user + system time of everything `make run` started, up to its stop"
+            " (a few seconds after the first page), whatever else the machine was doing."
         )
     left = sum(r.leftovers for r in runs)
     if left:
