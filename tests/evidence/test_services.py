@@ -40,6 +40,7 @@ def test_every_accepted_type_is_stored_with_its_facts(item, users, name):
     assert version.content_type == content_type
     assert version.size == len(data)
     assert version.original_name == name
+    assert version.file.name.endswith(f"-{name}")  # stored under the name of what it is
     import hashlib
 
     assert version.sha256 == hashlib.sha256(data).hexdigest()
@@ -72,7 +73,8 @@ def test_refusal_message_names_what_is_accepted(item, users):
     message = refused.value.message
     assert refused.value.status == 415
     assert "Halaman HTML, gambar SVG atau berkas berisi skrip tidak diterima" in message
-    assert "PDF, JPEG, PNG, WebP, DOCX, XLSX, PPTX, ODT/ODS/ODP, MP4, CSV/TXT, ZIP" in message
+    accepted = "PDF, JPEG, PNG, WebP, HEIC/HEIF, DOCX, XLSX, PPTX, ODT/ODS/ODP, MP4, MOV, M4A"
+    assert f"{accepted}, CSV/TXT, ZIP" in message
     assert "Ukuran maksimum 50 MB per berkas." in message
 
 
