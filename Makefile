@@ -15,7 +15,7 @@ UV ?= $(BIN)/uv
 
 help:
 	@echo "make run    set up (venv, install, migrate, plan + demo accounts) and start web, worker, beat"
-	@echo "make test   ruff, manage.py check, makemigrations --check, pytest"
+	@echo "make test   ruff, import contracts, manage.py check, makemigrations --check, pytest"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,7 @@ beat: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
