@@ -7,16 +7,15 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from workplan.models import EvidenceRequirement
 from workplan.permissions import access_plan
 from zi_portal.accounts.permissions import Action
+from zi_portal.accounts.services import api_token_for
 from zi_portal.core.api import error_response
 from zi_portal.core.audit import client_ip
 
@@ -60,8 +59,7 @@ class TokenView(APIView):
                 _("E-mail atau kata sandi salah."),
                 status.HTTP_400_BAD_REQUEST,
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": api_token_for(user=user)})
 
 
 class RequirementListView(APIView):
@@ -101,11 +99,7 @@ class RequirementDetailView(APIView):
     @extend_schema(responses=RequirementDetailSerializer)
     def get(self, request, pk: int):
         requirement = access_requirement(request.user, pk)
-        item = selectors.with_status(
-            EvidenceRequirement.objects.filter(pk=requirement.pk).select_related(
-                "cell__quarter", "cell__area", "cell__pic"
-            )
-        )[0]
+        item = selectors.item_with_status(requirement)
         item.history = selectors.item_history(requirement)
         return Response(RequirementDetailSerializer(item).data)
 

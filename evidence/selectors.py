@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from workplan.models import CommitmentCell, EvidenceRequirement, Quarter, WorkPlan
+from zi_portal.accounts.models import User
 from zi_portal.accounts.permissions import Action
 from zi_portal.core.models import AuditEvent
 from zi_portal.core.periods import current_quarter
@@ -49,6 +50,19 @@ def with_status(requirements: QuerySet[EvidenceRequirement]) -> list[EvidenceReq
         item.status = derive_status(v.review_state for v in item.current)
         item.latest = item.current[0] if item.current else None
     return items
+
+
+def item_with_status(requirement: EvidenceRequirement) -> EvidenceRequirement:
+    """One item with its status and current versions (see ``with_status``)."""
+    rows = EvidenceRequirement.objects.filter(pk=requirement.pk).select_related(
+        "cell__quarter", "cell__area", "cell__pic"
+    )
+    return with_status(rows)[0]
+
+
+def audit_people() -> QuerySet:
+    """The people the audit trail can be filtered by."""
+    return User.objects.order_by("name").only("pk", "name")
 
 
 def requirements_for_plan(plan: WorkPlan) -> QuerySet[EvidenceRequirement]:

@@ -12,9 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workplan.choices import AREA_ORDER
-from workplan.models import EvidenceRequirement
 from workplan.permissions import access_selected_plan
-from zi_portal.accounts.models import User
 from zi_portal.accounts.permissions import Action, can, require
 from zi_portal.core.audit import client_ip
 
@@ -41,11 +39,7 @@ def _item_url(requirement_id: int, anchor: str = "") -> str:
 def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     requirement = access_requirement(request.user, pk)
     cell = requirement.cell
-    item = selectors.with_status(
-        EvidenceRequirement.objects.filter(pk=requirement.pk).select_related(
-            "cell__quarter", "cell__area", "cell__pic"
-        )
-    )[0]
+    item = selectors.item_with_status(requirement)
     history = selectors.item_history(requirement)
     return render(
         request,
@@ -224,7 +218,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 def audit_trail(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_AUDIT)
-    users = User.objects.order_by("name").only("pk", "name")
+    users = selectors.audit_people()
     form = AuditFilterForm(request.GET or None, area_codes=AREA_ORDER, users=users)
     filters = form.cleaned_data if form.is_valid() else {}
     events = selectors.audit_list(

@@ -84,8 +84,10 @@ def owner_choices(plan: WorkPlan) -> QuerySet[User]:
 
 
 def owner_of(plan: WorkPlan, raw: str) -> User | None:
-    """The owner chosen on the form, among ``owner_choices``."""
-    return owner_choices(plan).filter(pk=int(raw)).first() if raw.isdigit() else None
+    """The owner chosen on the form: a person of the plan's unit (or of none), active or
+    not (``services.finding_record`` refuses an inactive one, saying so)."""
+    people = User.objects.filter(Q(unit_id=plan.unit_id) | Q(unit__isnull=True))
+    return people.filter(pk=int(raw)).first() if raw.isdigit() else None
 
 
 def finding_target(plan: WorkPlan, data: Any) -> tuple[dict[str, Any], list[str]]:

@@ -286,35 +286,47 @@ def token_revoke(*, token: PortalRBToken, user: Any = None, ip: str | None = Non
     return bool(revoked)
 
 
+def _unit_row_save(
+    model: type[Proposal] | type[Predicate],
+    *,
+    key: dict[str, Any],
+    values: dict[str, Any],
+    user: Any,
+    ip: str | None,
+    action: str,
+    summary: str,
+) -> Any:
+    """Create or correct the one row of ``model`` with ``key`` (a unit's proposal of a
+    year, a unit's predicate of a kind), audited with what it was before."""
+    _require_manager(user)
+    row = model.objects.select_for_update().filter(**key).first()
+    before = {name: getattr(row, name) for name in values} if row else {}
+    row = row or model(**key)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=user, ip=ip, action=action, obj=row, summary=summary, before=before, after=values
+    )
+    return row
+
+
 @transaction.atomic
 def proposal_save(
-    *,
-    unit: Unit,
-    year: int,
-    category: str,
-    afirmasi: bool,
-    user: Any,
-    ip: str | None = None,
+    *, unit: Unit, year: int, category: str, afirmasi: bool, user: Any, ip: str | None = None
 ) -> Proposal:
     """Propose ``unit`` to KemenPAN-RB for ``category`` in ``year`` (one proposal per
     unit and year: a second one replaces the first)."""
-    _require_manager(user)
-    proposal = Proposal.objects.select_for_update().filter(unit=unit, year=year).first()
-    before = {"category": proposal.category, "afirmasi": proposal.afirmasi} if proposal else {}
-    proposal = proposal or Proposal(unit=unit, year=year)
-    proposal.category, proposal.afirmasi = category, afirmasi
-    proposal.full_clean()
-    proposal.save()
-    audit_record(
-        actor=user,
+    return _unit_row_save(
+        Proposal,
+        key={"unit": unit, "year": year},
+        values={"category": category, "afirmasi": afirmasi},
+        user=user,
         ip=ip,
         action=AuditAction.LKE_PROPOSAL,
-        obj=proposal,
         summary=f"{unit} diusulkan {category} {year}",
-        before=before,
-        after={"category": category, "afirmasi": afirmasi},
     )
-    return proposal
 
 
 @transaction.atomic
@@ -333,29 +345,15 @@ def proposal_delete(*, proposal: Proposal, user: Any, ip: str | None = None) -> 
 
 @transaction.atomic
 def predicate_save(
-    *,
-    unit: Unit,
-    kind: str,
-    year: int,
-    decree: str,
-    user: Any,
-    ip: str | None = None,
+    *, unit: Unit, kind: str, year: int, decree: str, user: Any, ip: str | None = None
 ) -> Predicate:
     """Record a predicate the unit holds (one per kind: a second one corrects the first)."""
-    _require_manager(user)
-    predicate = Predicate.objects.select_for_update().filter(unit=unit, kind=kind).first()
-    before = {"year": predicate.year, "decree": predicate.decree} if predicate else {}
-    predicate = predicate or Predicate(unit=unit, kind=kind)
-    predicate.year, predicate.decree = year, decree
-    predicate.full_clean()
-    predicate.save()
-    audit_record(
-        actor=user,
+    return _unit_row_save(
+        Predicate,
+        key={"unit": unit, "kind": kind},
+        values={"year": year, "decree": decree},
+        user=user,
         ip=ip,
         action=AuditAction.LKE_PREDICATE,
-        obj=predicate,
         summary=f"{unit}: predikat {kind} {year}",
-        before=before,
-        after={"year": year, "decree": decree},
     )
-    return predicate

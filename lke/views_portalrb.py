@@ -76,28 +76,29 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("lke:portalrb")
 
 
-@require_POST
-def proposal_save(request: HttpRequest) -> HttpResponse:
-    require(request.user, Action.MANAGE_LKE)
-    form = ProposalForm(request.POST, user=request.user)
+def _save_from(request: HttpRequest, form, save, success) -> HttpResponse:
+    """Hand a valid settings form's data to ``save`` (a service), or say what is wrong."""
     if form.is_valid():
         data = form.cleaned_data
-        services.proposal_save(
-            unit=data["unit"],
-            year=data["year"],
-            category=data["category"],
-            afirmasi=data["afirmasi"],
-            user=request.user,
-            ip=client_ip(request),
-        )
-        messages.success(
-            request,
-            _("%(unit)s diusulkan untuk %(cat)s tahun %(year)s.")
-            % {"unit": data["unit"], "cat": data["category"], "year": data["year"]},
-        )
+        save(**data, user=request.user, ip=client_ip(request))
+        messages.success(request, success(data))
     else:
         messages.error(request, _form_errors(form))
     return redirect("lke:portalrb")
+
+
+@require_POST
+def proposal_save(request: HttpRequest) -> HttpResponse:
+    require(request.user, Action.MANAGE_LKE)
+    return _save_from(
+        request,
+        ProposalForm(request.POST, user=request.user),
+        services.proposal_save,
+        lambda d: (
+            _("%(unit)s diusulkan untuk %(cat)s tahun %(year)s.")
+            % {"unit": d["unit"], "cat": d["category"], "year": d["year"]}
+        ),
+    )
 
 
 @require_POST
@@ -111,18 +112,9 @@ def proposal_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def predicate_save(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.MANAGE_LKE)
-    form = PredicateForm(request.POST, user=request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        services.predicate_save(
-            unit=data["unit"],
-            kind=data["kind"],
-            year=data["year"],
-            decree=data["decree"],
-            user=request.user,
-            ip=client_ip(request),
-        )
-        messages.success(request, _("Predikat dicatat."))
-    else:
-        messages.error(request, _form_errors(form))
-    return redirect("lke:portalrb")
+    return _save_from(
+        request,
+        PredicateForm(request.POST, user=request.user),
+        services.predicate_save,
+        lambda d: _("Predikat dicatat."),
+    )

@@ -6,7 +6,7 @@ import io
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,8 +17,13 @@ from zi_portal.core.exports import csv_response, xlsx_response
 
 from . import exports, selectors, services
 from .forms import ActivityMonthsForm, PokjaMemberForm
-from .models import PokjaMember
-from .permissions import access_activity, access_plan, access_pokja, access_selected_plan
+from .permissions import (
+    access_activity,
+    access_member,
+    access_plan,
+    access_pokja,
+    access_selected_plan,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -109,9 +114,7 @@ def pokja_member_add(request: HttpRequest, year: int, code: str) -> HttpResponse
 def pokja_member_remove(request: HttpRequest, year: int, code: str, member_pk: int) -> HttpResponse:
     plan = access_plan(request.user, year)
     pokja = access_pokja(request.user, plan, code, Action.MANAGE_POKJA_MEMBERS)
-    member = get_object_or_404(
-        PokjaMember.objects.select_related("user", "pokja"), pokja=pokja, pk=member_pk
-    )
+    member = access_member(request.user, pokja, member_pk)
     services.pokja_member_remove(member=member, removed_by=request.user, ip=client_ip(request))
     messages.success(request, _("%(name)s dikeluarkan dari pokja.") % {"name": member.user.name})
     return redirect(reverse("evidence:area", args=[plan.year, pokja.area.code]) + "#anggota")

@@ -12,90 +12,11 @@ All arithmetic is ``Decimal`` with the multipliers exactly as the master list gi
 after rounding to 2 decimals, as the LKE prints it (A1).
 """
 
-from .base import (
-    ABC,
-    ABCD,
-    ABCDE,
-    AREA_CODES,
-    BERSIH,
-    CENT,
-    CHOICE_TYPES,
-    COUNT,
-    ONE,
-    PEMENUHAN,
-    PRIMA,
-    REFORM,
-    SURVEY,
-    SURVEY_MAX,
-    THRESHOLDS,
-    YA_TIDAK,
-    ZERO,
-    MasterError,
-    dec,
-    r2,
-)
-from .master import (
-    PERCENT_ITEMS_BY_YEAR,
-    Master,
-    Node,
-    Option,
-    PercentItem,
-    Question,
-    parse_master,
-)
-from .score import (
-    AreaScore,
-    Condition,
-    HalfScore,
-    ItemScore,
-    Readiness,
-    Score,
-    SubAreaScore,
-    as_dict,
-    item_value,
-    percent_value,
-    readiness,
-    score,
-)
+from . import base as _base
+from . import master as _master
+from . import score as _score
+from .base import *  # noqa: F403 - the package's public names are its modules' __all__
+from .master import *  # noqa: F403
+from .score import *  # noqa: F403
 
-__all__ = [
-    "ABC",
-    "ABCD",
-    "ABCDE",
-    "AREA_CODES",
-    "AreaScore",
-    "BERSIH",
-    "CENT",
-    "CHOICE_TYPES",
-    "COUNT",
-    "Condition",
-    "HalfScore",
-    "ItemScore",
-    "Master",
-    "MasterError",
-    "Node",
-    "ONE",
-    "Option",
-    "PEMENUHAN",
-    "PERCENT_ITEMS_BY_YEAR",
-    "PRIMA",
-    "PercentItem",
-    "Question",
-    "REFORM",
-    "Readiness",
-    "SURVEY",
-    "SURVEY_MAX",
-    "Score",
-    "SubAreaScore",
-    "THRESHOLDS",
-    "YA_TIDAK",
-    "ZERO",
-    "as_dict",
-    "dec",
-    "item_value",
-    "parse_master",
-    "percent_value",
-    "r2",
-    "readiness",
-    "score",
-]
+__all__ = [*_base.__all__, *_master.__all__, *_score.__all__]

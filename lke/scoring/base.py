@@ -3,6 +3,30 @@ thresholds, rounding."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
+__all__ = [
+    "ABC",
+    "ABCD",
+    "ABCDE",
+    "AREA_CODES",
+    "BERSIH",
+    "CENT",
+    "CHOICE_TYPES",
+    "COUNT",
+    "ONE",
+    "PEMENUHAN",
+    "PRIMA",
+    "REFORM",
+    "SURVEY",
+    "SURVEY_MAX",
+    "THRESHOLDS",
+    "YA_TIDAK",
+    "ZERO",
+    "MasterError",
+    "dec",
+    "r2",
+]
+
+
 ZERO = Decimal(0)
 ONE = Decimal(1)
 CENT = Decimal("0.01")

@@ -28,6 +28,22 @@ from .master import (
     Question,
 )
 
+__all__ = [
+    "AreaScore",
+    "Condition",
+    "HalfScore",
+    "ItemScore",
+    "Readiness",
+    "Score",
+    "SubAreaScore",
+    "as_dict",
+    "item_value",
+    "percent_value",
+    "readiness",
+    "score",
+]
+
+
 # ---------------------------------------------------------------------------------------
 # Answers → values
 # ---------------------------------------------------------------------------------------

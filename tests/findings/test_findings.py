@@ -82,7 +82,7 @@ def test_anonymous_is_sent_to_sign_in(client, demo):
         reverse("findings:list"),
         reverse("findings:create"),
         reverse("findings:detail", args=[finding.pk]),
-        reverse("findings:narrative", args=[2026, "PW"]),
+        reverse("monev:narrative", args=[2026, "PW"]),
     ]:
         response = client.get(url)
         assert response.status_code == 302 and "/akun/login/" in response["Location"], url
@@ -415,7 +415,7 @@ def test_finding_reminders_group_per_owner(demo):
 def test_pic_writes_the_narrative_of_their_own_area(client, demo):
     users = demo["users"]
     client.force_login(users["pic.pw"])
-    url = reverse("findings:narrative", args=[2026, "PW"])
+    url = reverse("monev:narrative", args=[2026, "PW"])
     assert client.get(url).status_code == 200
     response = client.post(url, {"good_practice": "Rapat rutin.", "impact": "Temuan turun."})
     assert response.status_code == 302
@@ -428,19 +428,19 @@ def test_pic_writes_the_narrative_of_their_own_area(client, demo):
     assert AreaNarrative.objects.count() == 1
     assert "Rapat mingguan." in client.get(url).content.decode()
 
-    other = reverse("findings:narrative", args=[2026, "TL"])
+    other = reverse("monev:narrative", args=[2026, "TL"])
     response = client.get(other)
     assert response.status_code == 403
     assert "Narasi area ditulis oleh PIC area tersebut" in response.content.decode()
     assert client.post(other, {"good_practice": "x", "impact": "y"}).status_code == 403
     assert not AreaNarrative.objects.filter(area__code="TL").exists()
-    assert client.get(reverse("findings:narrative", args=[2026, "XX"])).status_code == 404
+    assert client.get(reverse("monev:narrative", args=[2026, "XX"])).status_code == 404
 
 
 @pytest.mark.parametrize(("who", "allowed"), [("ketua", True), ("kepala", False), ("tpi", False)])
 def test_narrative_by_leadership(client, demo, who, allowed):
     client.force_login(demo["users"][who])
-    url = reverse("findings:narrative", args=[2026, "TL"])
+    url = reverse("monev:narrative", args=[2026, "TL"])
     assert client.get(url).status_code == (200 if allowed else 403)
 
 
