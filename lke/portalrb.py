@@ -23,11 +23,10 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from workplan.models import Unit, WorkPlan
 from zi_portal.core.audit import client_ip
 
-from . import exchange, selectors
-from .models import Category, PortalRBRequest, PortalRBToken, Proposal, token_digest
+from . import exchange, selectors, services
+from .models import Category, PortalRBToken
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +52,8 @@ def rate_limit() -> int:
 
 
 def _throttle(*, token: PortalRBToken | None, ip: str | None) -> None:
-    since = timezone.now() - WINDOW
-    # Calls already refused with 429 do not count: waiting Retry-After always frees one.
-    calls = PortalRBRequest.objects.filter(at__gte=since).exclude(status=429)
-    calls = calls.filter(token=token) if token else calls.filter(token=None, remote_addr=ip)
-    count = calls.count()
-    if count >= rate_limit():
+    calls = selectors.portalrb_calls(token=token, ip=ip, since=timezone.now() - WINDOW)
+    if calls.count() >= rate_limit():
         oldest = calls.order_by("at").values_list("at", flat=True).first() or timezone.now()
         retry = max(1, int((oldest + WINDOW - timezone.now()).total_seconds()) + 1)
         raise ApiError(
@@ -74,7 +69,7 @@ def _authenticate(request) -> PortalRBToken:
     scheme, _sep, raw = header.partition(" ")
     token = None
     if scheme.lower() == "bearer" and raw.strip():
-        token = PortalRBToken.objects.filter(digest=token_digest(raw.strip())).first()
+        token = selectors.portalrb_token(raw.strip())
     if token is None or not token.active:
         _throttle(token=None, ip=client_ip(request))
         message = (
@@ -108,26 +103,16 @@ def portalrb_endpoint(view):
         except Exception:
             log.exception("PortalRB endpoint failed")
             response = error(500, "INTERNAL_ERROR", "Terjadi kesalahan di sisi instansi.")
-        PortalRBRequest.objects.create(
+        services.portalrb_call_record(
             token=token,
-            path=request.get_full_path()[:300],
+            path=request.get_full_path(),
             status=response.status_code,
-            remote_addr=client_ip(request),
+            ip=client_ip(request),
         )
-        if token is not None:
-            PortalRBToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         response["Cache-Control"] = "no-store"
         return response
 
     return login_not_required(csrf_exempt(wrapper))
-
-
-def prune_log(*, now=None) -> int:
-    """Delete access-log rows older than ``ZI_PORTALRB_LOG_DAYS``; returns how many."""
-    days = settings.ZI_PORTALRB_LOG_DAYS
-    cutoff = (now or timezone.now()) - timedelta(days=days)
-    deleted, _by_model = PortalRBRequest.objects.filter(at__lt=cutoff).delete()
-    return deleted
 
 
 def _year(request) -> int:
@@ -141,14 +126,10 @@ def _year(request) -> int:
                 "Parameter tahun harus tahun empat digit antara 2000 dan 2100, mis. 2026.",
             )
         year = int(raw)
-        known = (
-            Proposal.objects.filter(year=year).exists()
-            or WorkPlan.objects.filter(year=year).exists()
-        )
-        if not known:
+        if not selectors.portalrb_year_known(year):
             raise ApiError(404, "DATA_NOT_FOUND", f"Data pengusulan tahun {year} belum tersedia.")
         return year
-    year = Proposal.objects.order_by("-year").values_list("year", flat=True).first()
+    year = selectors.newest_proposal_year()
     if year is None:
         raise ApiError(404, "DATA_NOT_FOUND", "Data pengusulan untuk instansi ini belum tersedia.")
     return year
@@ -156,11 +137,7 @@ def _year(request) -> int:
 
 def _units(request, categories) -> dict:
     year = _year(request)
-    proposals = (
-        Proposal.objects.filter(year=year, category__in=categories)
-        .select_related("unit")
-        .order_by("unit__name")
-    )
+    proposals = selectors.proposals_of(year=year, categories=categories)
     return {
         "tahun": year,
         "units": [
@@ -194,10 +171,10 @@ def jawaban_unit(request, unit_id: str):
             "unit_id tidak valid: gunakan id dari daftar unit-wbk atau unit-wbbm.",
         )
     year = _year(request)
-    unit = Unit.objects.filter(code=unit_id).first()
+    unit = selectors.unit_by_code(unit_id)
     if unit is None:
         raise ApiError(404, "DATA_NOT_FOUND", f"Unit {unit_id} tidak ditemukan.")
-    if not Proposal.objects.filter(unit=unit, year=year).exists():
+    if not selectors.is_proposed(unit=unit, year=year):
         raise ApiError(
             403,
             "FORBIDDEN",

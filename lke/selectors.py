@@ -5,6 +5,7 @@ history and the PortalRB settings page. Each runs a fixed number of queries."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +29,7 @@ from .models import (
     Predicate,
     Proposal,
     Side,
+    token_digest,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -157,6 +159,14 @@ def picked_evidence(
     return items, versions, len(items) == len(item_ids) and len(versions) == len(version_ids)
 
 
+def proposal_and_predicates(*, unit: Unit, year: int) -> dict[str, Any]:
+    """The unit's proposal for ``year`` (or None) and the predicates it holds."""
+    return {
+        "proposal": Proposal.objects.filter(unit=unit, year=year).first(),
+        "predicates": list(Predicate.objects.filter(unit=unit)),
+    }
+
+
 def answer_history(*, unit: Unit, question: LkeQuestion) -> QuerySet[LkeAnswerChange]:
     """Every change of both sides' answers to ``question``, newest first."""
     return (
@@ -195,8 +205,49 @@ def lke_tasks(*, user: Any, plan: WorkPlan) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------------------
-# PortalRB settings
+# PortalRB: its endpoints and the Ketua Tim's settings page
 # ---------------------------------------------------------------------------------------
+
+
+def portalrb_token(raw: str) -> PortalRBToken | None:
+    """The token PortalRB presented (looked up by its SHA-256; revoked ones too)."""
+    return PortalRBToken.objects.filter(digest=token_digest(raw)).first()
+
+
+def portalrb_calls(
+    *, token: PortalRBToken | None, ip: str | None, since: datetime
+) -> QuerySet[PortalRBRequest]:
+    """The calls that count towards a rate limit since ``since``: the token's, or for a
+    failed authentication the client address's. Calls already refused with 429 do not
+    count, so waiting Retry-After always frees one."""
+    calls = PortalRBRequest.objects.filter(at__gte=since).exclude(status=429)
+    return calls.filter(token=token) if token else calls.filter(token=None, remote_addr=ip)
+
+
+def portalrb_year_known(year: int) -> bool:
+    return (
+        Proposal.objects.filter(year=year).exists() or WorkPlan.objects.filter(year=year).exists()
+    )
+
+
+def newest_proposal_year() -> int | None:
+    return Proposal.objects.order_by("-year").values_list("year", flat=True).first()
+
+
+def proposals_of(*, year: int, categories: list[str]) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(year=year, category__in=categories)
+        .select_related("unit")
+        .order_by("unit__name")
+    )
+
+
+def unit_by_code(code: str) -> Unit | None:
+    return Unit.objects.filter(code=code).first()
+
+
+def is_proposed(*, unit: Unit, year: int) -> bool:
+    return Proposal.objects.filter(unit=unit, year=year).exists()
 
 
 def portalrb_settings(*, user: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from .models import (
     LkeAnswerChange,
     LkeMaster,
     LkeQuestion,
+    PortalRBRequest,
     PortalRBToken,
     Predicate,
     Proposal,
@@ -357,3 +359,20 @@ def predicate_save(
         action=AuditAction.LKE_PREDICATE,
         summary=f"{unit}: predikat {kind} {year}",
     )
+
+
+def portalrb_call_record(
+    *, token: PortalRBToken | None, path: str, status: int, ip: str | None
+) -> None:
+    """Log one call PortalRB made (the access log and the rate limit's window) and mark
+    the token used."""
+    PortalRBRequest.objects.create(token=token, path=path[:300], status=status, remote_addr=ip)
+    if token is not None:
+        PortalRBToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+
+
+def portalrb_log_prune(*, now: datetime | None = None) -> int:
+    """Delete access-log rows older than ``ZI_PORTALRB_LOG_DAYS``; returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.ZI_PORTALRB_LOG_DAYS)
+    deleted, _by_model = PortalRBRequest.objects.filter(at__lt=cutoff).delete()
+    return deleted

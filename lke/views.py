@@ -23,7 +23,7 @@ from zi_portal.core.exports import xlsx_response
 from . import selectors, services
 from .area_page import HASIL, area_context
 from .exchange import import_jawaban_unit, jawaban_unit
-from .models import Predicate, Proposal, Side
+from .models import Side
 from .permissions import access_question
 from .summary import summary_context
 from .validation import LkeRefused
@@ -46,8 +46,7 @@ def summary(request: HttpRequest, year: int) -> HttpResponse:
         {
             "plan": plan,
             "nav_active": "lke",
-            "proposal": Proposal.objects.filter(unit=plan.unit, year=year).first(),
-            "predicates": Predicate.objects.filter(unit=plan.unit),
+            **selectors.proposal_and_predicates(unit=plan.unit, year=year),
             "may_manage": can(request.user, Action.MANAGE_LKE),
             "area_codes": AREA_ORDER,
         }
