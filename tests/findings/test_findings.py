@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from evidence import services as evidence_services
@@ -20,18 +20,9 @@ from monev import services as monev_services
 from monev.models import AreaNarrative
 from tests.evidence import samples
 from workplan.models import Activity, CommitmentCell, EvidenceRequirement, Pokja
-from zi_portal import urls as site_urls
+from zi_portal.core.choices import AuditAction
 from zi_portal.core.errors import Refused
-
-# Until the site's urls.py includes ``monev.urls_findings`` these tests run with a URL
-# configuration that does; afterwards with the site's own.
-urlpatterns = list(site_urls.urlpatterns)
-if not any(getattr(p, "app_name", None) == "findings" for p in urlpatterns):
-    urlpatterns.append(path("", include("monev.urls_findings")))
-handler403 = site_urls.handler403
-handler404 = site_urls.handler404
-
-pytestmark = pytest.mark.urls(__name__)
+from zi_portal.core.models import AuditEvent
 
 REVIEWERS = ["ketua", "kepala", "tpi"]
 
@@ -493,3 +484,24 @@ def test_list_queries_do_not_grow_with_the_findings(client, demo, who):
     assert page.content.decode().count('id="temuan-') == (15 if who == "pic.pw" else 30)
     assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
     assert len(small) <= 15
+
+
+def test_every_finding_change_is_audited(demo):
+    users = demo["users"]
+    finding = record(demo, owner="pic.pw", by="tpi")
+    services.finding_follow_up(
+        finding=finding, user=users["pic.pw"], follow_up="SK disusun.", status="done", ip="10.0.0.9"
+    )
+    services.finding_decide(finding=finding, user=users["tpi"], accept=False, reason="Belum sah.")
+    recorded, followed, decided = AuditEvent.objects.filter(action__startswith="finding.").order_by(
+        "pk"
+    )
+    assert (recorded.action, recorded.actor, recorded.subject_user) == (
+        AuditAction.FINDING_RECORD,
+        users["tpi"],
+        users["pic.pw"],
+    )
+    assert recorded.area.code == "PW"
+    assert (followed.actor, followed.ip_address) == (users["pic.pw"], "10.0.0.9")
+    assert (followed.before, followed.after) == ({"status": "open"}, {"status": "done"})
+    assert (decided.before, decided.after) == ({"status": "done"}, {"status": "not_accepted"})
