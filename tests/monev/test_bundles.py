@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from evidence import services
@@ -332,7 +333,8 @@ def test_monev_workbook(data):
     assert sk[2] == "Annisa Nurul Aini Firdaus"
     assert sk[4] == "Disetujui"
     assert sk[5] == 1
-    assert sk[6].date() == data["v"]["sk"].uploaded_at.date()
+    # The upload's day in Asia/Jakarta (after 17:00 UTC it is already the next day there).
+    assert sk[6].date() == timezone.localtime(data["v"]["sk"].uploaded_at).date()
     assert rows[("TW I", "MP", "Pakta integritas pimpinan dan pegawai")][4] == "Menunggu review"
     withdrawn = rows[("TW I", "MP", "SK Agen Perubahan")]
     assert withdrawn[4] == "Belum diunggah" and withdrawn[5] == 0 and withdrawn[8] == "ya"
