@@ -44,13 +44,16 @@ def user_ensure(
     unit=None,
     is_staff: bool = False,
     groups: dict[str, Group] | None = None,
+    password_hash: str | None = None,
 ) -> tuple[User, bool]:
     """Create the user with ``email`` if absent and give them ``role``.
 
     An existing account keeps its password (a demo re-run never resets what a person
     changed); name, position and role are brought back to the given values. ``groups``
     is what ``roles_ensure()`` returned: a caller that creates several users ensures the
-    roles once and passes them in; without it they are ensured here.
+    roles once and passes them in; without it they are ensured here. ``password_hash``
+    (from ``make_password``) stands in for ``password`` when a caller gives many accounts
+    the same password and hashes it once.
     """
     if groups is None:
         groups = roles_ensure()
@@ -59,7 +62,12 @@ def user_ensure(
     created = user is None
     if created:
         user = User(email=email)
-        user.set_password(password) if password else user.set_unusable_password()
+        if password_hash:
+            user.password = password_hash
+        elif password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
     user.name = name
     user.position = position
     user.unit = unit

@@ -3,6 +3,7 @@
 import os
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -76,13 +77,16 @@ class Command(BaseCommand):
             ("Loaded" if created else "Plan already present:") + f" {plan.title} ({plan.unit})"
         )
         groups = roles_ensure()  # once for all the accounts below
+        # The demo accounts share one documented password: hashing it once (a second each
+        # with the default hasher) keeps the first `make run` short.
+        password_hash = make_password(password)
         made = 0
         for email, name, role, position, staff in DEMO_ACCOUNTS:
             _user, was_created = user_ensure(
                 email=email,
                 name=name,
                 role=role,
-                password=password,
+                password_hash=password_hash,
                 position=position,
                 unit=plan.unit,
                 is_staff=staff,
