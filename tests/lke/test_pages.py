@@ -30,6 +30,7 @@ from lke.models import (
     Proposal,
     Side,
 )
+from tests.query_counts import Measurement
 from workplan.models import EvidenceRequirement
 
 YEAR = 2026
@@ -801,14 +802,6 @@ def revise(lke, soal_id: int, times: int) -> None:
         save(lke, soal_id, keys(soal_id)[i % 2], note=f"revisi {i}", evidence=pw[: i % 3])
 
 
-def count(client, user, path) -> int:
-    client.force_login(user)
-    client.get(path)  # warm caches (parsed master, session)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(path).status_code == 200
-    return len(queries)
-
-
 # (user, page, most queries it may run): measured 12, 12, 21, 18, 19 and 8.
 QUERY_PAGES = [
     ("pic.pw", lambda: url("summary", YEAR), 14),
@@ -820,18 +813,27 @@ QUERY_PAGES = [
 ]
 
 
-@pytest.mark.parametrize("index", range(len(QUERY_PAGES)))
-def test_query_counts_do_not_grow_with_answers(client, lke, index):
-    who, make, most = QUERY_PAGES[index]
-    path = make()
+def _few_answers(lke) -> None:
     fill(lke, 2)
     revise(lke, PW_CHOICE, 2)
-    small = count(client, lke["users"][who], path)
+
+
+def _many_answers(lke) -> None:
     fill(lke, 25)
     revise(lke, PW_CHOICE, 25)
     assert LkeAnswer.objects.filter(side=Side.UNIT).count() == 25
     assert LkeAnswerChange.objects.filter(answer__question__soal_id=PW_CHOICE).count() > 25
-    large = count(client, lke["users"][who], path)
+
+
+MEASURED = Measurement(small=_few_answers, grow=_many_answers)
+
+
+@pytest.mark.parametrize("index", range(len(QUERY_PAGES)))
+def test_query_counts_do_not_grow_with_answers(client, lke, index):
+    page_list = [(who, make()) for who, make, _most in QUERY_PAGES]
+    small, large = MEASURED.of(index, client=client, data=lke, pages=page_list)
+    who, path = page_list[index]
+    most = QUERY_PAGES[index][2]
     assert large == small, (who, path)
     assert small <= most, (who, path, small)
 
