@@ -6,24 +6,33 @@ BIN := $(VENV)/bin
 ZI_HOST ?= 127.0.0.1
 ZI_PORT ?= 8000
 export ZI_HOST ZI_PORT
-# uv when it is on the PATH (fast); `make UV= run` forces plain pip.
-UV ?= $(shell command -v uv 2>/dev/null)
+# The installer: uv inside .venv, put there by pip on the first run (a few seconds; uv
+# then installs the lock in seconds where pip took minutes). `make UV=uv run` uses a uv
+# from the PATH instead; `make UV= run` installs with plain pip.
+UV ?= $(BIN)/uv
 
 .PHONY: install setup run web worker beat test lint pytest messages clean help
 
 help:
 	@echo "make run    set up (venv, install, migrate, plan + demo accounts) and start web, worker, beat"
-	@echo "make test   ruff, manage.py check, makemigrations --check, pytest"
+	@echo "make test   ruff, import contracts, manage.py check, makemigrations --check, pytest"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Installs the pinned lock file; uv is used when present (faster), pip otherwise.
+# Installs the pinned lock file, printing what it does (uv: one line per step and per
+# package; pip: one line per package), so the first run never sits silent for minutes.
 $(VENV)/.installed: requirements-dev.lock | $(BIN)/python
-	@if [ -n "$(UV)" ]; then \
-		$(UV) pip install --python $(BIN)/python -r requirements-dev.lock; \
+	@if [ -z "$(UV)" ]; then \
+		echo "== installing requirements-dev.lock with pip (slow; UV= was given)"; \
+		$(BIN)/python -m pip install --disable-pip-version-check -r requirements-dev.lock; \
 	else \
-		$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.lock; \
+		if [ "$(UV)" = "$(BIN)/uv" ] && [ ! -x "$(BIN)/uv" ]; then \
+			echo "== installing uv into $(VENV) (pip install uv)"; \
+			$(BIN)/python -m pip install --disable-pip-version-check uv; \
+		fi; \
+		echo "== installing requirements-dev.lock with $(UV)"; \
+		$(UV) pip install --python $(BIN)/python -r requirements-dev.lock; \
 	fi
 	@touch $@
 
@@ -48,6 +57,7 @@ beat: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -46,12 +46,12 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from evidence.models import EvidenceVersion, Review  # noqa: E402
-from monev.management.commands.bench_data import (  # noqa: E402
+from monev.models import ActivityRealisation  # noqa: E402
+from monev.synthetic_fill import (  # noqa: E402
     evidence_fill,
     realisations_fill,
     timestamps_spread,
 )
-from monev.models import ActivityRealisation  # noqa: E402
 from workplan.models import EvidenceRequirement, Unit, WorkPlan  # noqa: E402
 from zi_portal.accounts.models import User  # noqa: E402
 

@@ -49,10 +49,10 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
+from lke import scoring, selectors, services  # noqa: E402
+from lke.models import LkeAnswer, LkeMaster, LkeQuestion, Side  # noqa: E402
 from workplan.models import EvidenceRequirement, WorkPlan  # noqa: E402
 from zi_portal.accounts.models import User  # noqa: E402
-from zi_portal.lke import scoring, services  # noqa: E402
-from zi_portal.lke.models import LkeAnswer, LkeMaster, LkeQuestion, PortalRBToken, Side  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS-lke.md"
 TEST_DB_NAME = "zi_bench_lke"
@@ -117,7 +117,7 @@ def scoring_rows(runs: int, warmup: int) -> tuple[list[tuple], scoring.Score]:
 def answers_fill(plan: WorkPlan, master: LkeMaster, *, every: int = 1) -> dict[str, int]:
     """Answer every ``every``-th soal on both sides; PW unit answers link 1-2 PW evidence
     items (the same ones whatever ``every`` is, so a second pass changes nothing)."""
-    tree = services.parsed_master(master)
+    tree = selectors.parsed_master(master)
     ketua = User.objects.get(email="ketua@example.org")
     tpi = User.objects.get(email="tpi@example.org")
     pw_items = list(
@@ -220,7 +220,7 @@ def main() -> None:
         server = database_facts()
         plan = WorkPlan.objects.select_related("unit").get(year=YEAR)
         master = LkeMaster.objects.get(year=YEAR)
-        _token, raw = PortalRBToken.issue(name="bench")
+        _token, raw = services.token_issue(name="bench")
         clients = {"portalrb": Client(HTTP_AUTHORIZATION=f"Bearer {raw}")}
         for _label, _path, who in PAGES:
             if who not in clients:
@@ -296,7 +296,7 @@ def main() -> None:
         f"Hasil {scoring.r2(best.hasil)}).",
         f"- **Setup:** in-process Django test client (no network, no gunicorn), {args.warmup} "
         f"warm-up requests then {args.runs} timed requests per page; PortalRB with a Bearer "
-        "token from `PortalRBToken.issue` and `ZI_PORTALRB_RATE_PER_MINUTE` = 10^6. Queries: "
+        "token from `services.token_issue` and `ZI_PORTALRB_RATE_PER_MINUTE` = 10^6. Queries: "
         "one request after the warm-up (CaptureQueriesContext) with no answers, with every "
         "third soal answered on both sides, and with all answers. SQL ms: mean per timed "
         "request of the wall time in `cursor.execute`. Scoring: pure functions "

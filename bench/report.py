@@ -30,7 +30,8 @@ from django.db import connection  # noqa: E402
 def main() -> None:
     from evidence.choices import Decision, Kind, ReviewState
     from evidence.models import EvidenceVersion, Review
-    from monev.models import AreaNarrative, Finding
+    from findings.models import Finding
+    from monev.models import AreaNarrative
     from monev.reports import build_pdf
     from workplan.models import ChangeArea, EvidenceRequirement, WorkPlan
     from zi_portal.accounts.models import User

@@ -1,19 +1,8 @@
 from django.contrib import admin
 
-from .models import AuditEvent, EvidenceVersion, Review
+from zi_portal.core.admin import ReadOnlyAdmin
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Evidence is changed only through the portal's services: the admin shows it."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from .models import EvidenceVersion, Review
 
 
 class ReviewInline(admin.TabularInline):
@@ -55,11 +44,3 @@ class ReviewAdmin(ReadOnlyAdmin):
     list_display = ["version", "decision", "reviewer", "created_at"]
     list_filter = ["decision"]
     list_select_related = ["version__requirement", "reviewer"]
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor", "action", "summary", "ip_address"]
-    list_filter = ["action", "area"]
-    list_select_related = ["actor"]
-    search_fields = ["summary", "object_id"]

@@ -7,20 +7,19 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from workplan.models import CommitmentCell, EvidenceRequirement
 from workplan.permissions import access_plan
-from zi_portal.accounts.permissions import Action, cells_in_scope
+from zi_portal.accounts.permissions import Action
+from zi_portal.accounts.services import api_token_for
 from zi_portal.core.api import error_response
+from zi_portal.core.audit import client_ip
 
 from . import selectors, services
-from .audit import client_ip
 from .downloads import version_file_response
 from .permissions import access_requirement, access_version
 from .serializers import (
@@ -60,8 +59,7 @@ class TokenView(APIView):
                 _("E-mail atau kata sandi salah."),
                 status.HTTP_400_BAD_REQUEST,
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": api_token_for(user=user)})
 
 
 class RequirementListView(APIView):
@@ -75,10 +73,9 @@ class RequirementListView(APIView):
     )
     def get(self, request, year: int):
         plan = access_plan(request.user, year)
-        visible_cells = cells_in_scope(
-            request.user, CommitmentCell.objects.filter(quarter__plan=plan), Action.VIEW_EVIDENCE
+        requirements = selectors.requirements_for_plan(plan).restrict(
+            request.user, Action.VIEW_EVIDENCE
         )
-        requirements = selectors.requirements_for_plan(plan).filter(cell__in=visible_cells)
         area = request.query_params.get("area")
         if area:
             requirements = requirements.filter(cell__area__code=area.upper())
@@ -102,11 +99,7 @@ class RequirementDetailView(APIView):
     @extend_schema(responses=RequirementDetailSerializer)
     def get(self, request, pk: int):
         requirement = access_requirement(request.user, pk)
-        item = selectors.with_status(
-            EvidenceRequirement.objects.filter(pk=requirement.pk).select_related(
-                "cell__quarter", "cell__area", "cell__pic"
-            )
-        )[0]
+        item = selectors.item_with_status(requirement)
         item.history = selectors.item_history(requirement)
         return Response(RequirementDetailSerializer(item).data)
 
@@ -140,8 +133,8 @@ class EvidenceCreateView(APIView):
             version = services.evidence_register_link(url=values["url"], **common)
         else:
             raise EvidenceRefused(
-                "missing_file",
-                _("Lampirkan berkas (field “file”) atau tautan http(s) (field “url”)."),
+                code="missing_file",
+                message=_("Lampirkan berkas (field “file”) atau tautan http(s) (field “url”)."),
             )
         body = VersionSerializer(version).data
         body["status"] = selectors.item_status_of(requirement)

@@ -31,13 +31,11 @@ class ItemStatus(models.TextChoices):
     APPROVED = "approved", _("Disetujui")
 
 
-class AuditAction(models.TextChoices):
-    UPLOAD = "evidence.upload", _("Unggah evidence")
-    WITHDRAW = "evidence.withdraw", _("Tarik versi")
-    REVIEW = "evidence.review", _("Reviu evidence")
-    ROLE_CHANGE = "user.roles", _("Ubah peran pengguna")
-    PIC_ASSIGN = "cell.pic", _("Ubah PIC sel")
-    MEMBER_ADD = "pokja.member_add", _("Tambah anggota pokja")
-    MEMBER_REMOVE = "pokja.member_remove", _("Keluarkan anggota pokja")
-    ACTIVITY_MONTHS = "activity.months", _("Ubah bulan kegiatan")
-    REALISATION = "activity.realisation", _("Catat realisasi kegiatan")
+class CellState(models.TextChoices):
+    """A commitment cell's colour on the dashboard's heat map."""
+
+    COMPLETE = "complete", _("Lengkap")
+    ON_TRACK = "on_track", _("Sesuai jadwal")
+    WAITING = "waiting", _("Menunggu reviu")
+    REVISE = "revise", _("Perlu revisi")
+    OVERDUE = "overdue", _("Terlambat")

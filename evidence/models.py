@@ -1,16 +1,33 @@
 """Evidence for the commitment matrix: immutable versions of files or links uploaded
-against a required item (``workplan.EvidenceRequirement``), their reviews, and the
-append-only audit trail of everything that changes who did what."""
+against a required item (``workplan.EvidenceRequirement``) and their reviews."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .choices import AuditAction, Decision, Kind, ReviewState
+from workplan.querysets import cell_scope
+from zi_portal.accounts.permissions import Action, RestrictedQuerySet
+
+from .choices import Decision, Kind, ReviewState
+
+
+class EvidenceVersionQuerySet(RestrictedQuerySet):
+    unit_field = "requirement__cell__quarter__plan__unit"
+
+    def scope(self, user: Any, action: Action) -> Q:
+        """A PIC or pokja member handles the versions of their cells."""
+        return cell_scope(user, via="requirement__cell__")
+
+    def current(self) -> EvidenceVersionQuerySet:
+        """Versions that count for their item: neither withdrawn nor superseded."""
+        return self.filter(withdrawn_at__isnull=True, superseded_at__isnull=True)
 
 
 class EvidenceVersion(models.Model):
@@ -71,6 +88,8 @@ class EvidenceVersion(models.Model):
         default=ReviewState.PENDING,
         db_index=True,
     )
+
+    objects = EvidenceVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("versi evidence")
@@ -141,68 +160,3 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} · {self.version}"
-
-
-class AuditEvent(models.Model):
-    """One entry of the audit trail: who did what, when, from where, and the status
-    before and after. Rows are only ever added; ``save`` refuses updates and
-    ``delete`` refuses outright, and the admin shows them read-only."""
-
-    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("pelaku"),
-    )
-    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
-    action = models.CharField(
-        _("tindakan"), max_length=40, choices=AuditAction.choices, db_index=True
-    )
-    requirement = models.ForeignKey(
-        "workplan.EvidenceRequirement",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="audit_events",
-        verbose_name=_("kewajiban evidence"),
-    )
-    area = models.ForeignKey(
-        "workplan.ChangeArea",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("area"),
-    )
-    subject_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("pengguna terkait"),
-    )
-    object_type = models.CharField(_("jenis objek"), max_length=60)
-    object_id = models.CharField(_("id objek"), max_length=64)
-    summary = models.CharField(_("ringkasan"), max_length=500)
-    before = models.JSONField(_("sebelum"), default=dict, blank=True)
-    after = models.JSONField(_("sesudah"), default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("jejak audit")
-        verbose_name_plural = pgettext_lazy("jamak", "jejak audit")
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.summary}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not self._state.adding:
-            raise ValueError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Audit events are append-only.")

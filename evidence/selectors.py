@@ -4,41 +4,32 @@ queries whatever the number of items or versions."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
 from workplan.models import CommitmentCell, EvidenceRequirement, Quarter, WorkPlan
-from zi_portal.accounts.permissions import cells_in_scope
+from zi_portal.accounts.models import User
+from zi_portal.accounts.permissions import Action
+from zi_portal.core.models import AuditEvent
+from zi_portal.core.periods import current_quarter
 
 from .choices import ItemStatus, ReviewState
-from .models import AuditEvent, EvidenceVersion, Review
-
-STATUS_ORDER = [ItemStatus.REVISE, ItemStatus.MISSING, ItemStatus.PENDING, ItemStatus.APPROVED]
-
-
-def derive_status(current: Iterable[EvidenceVersion]) -> str:
-    """An item's status from its current versions (not withdrawn, not superseded):
-    none → missing; any needing revision → revise; any waiting → pending; else approved."""
-    states = {v.review_state for v in current}
-    if not states:
-        return ItemStatus.MISSING
-    if ReviewState.REVISE in states:
-        return ItemStatus.REVISE
-    if ReviewState.PENDING in states:
-        return ItemStatus.PENDING
-    return ItemStatus.APPROVED
+from .models import EvidenceVersion, Review
+from .status import STATUS_ORDER, Tally, derive_status, is_late
 
 
 def current_versions_qs() -> QuerySet[EvidenceVersion]:
-    return EvidenceVersion.objects.filter(withdrawn_at__isnull=True, superseded_at__isnull=True)
+    return EvidenceVersion.objects.current()
 
 
 def item_status_of(requirement: EvidenceRequirement) -> str:
-    return derive_status(current_versions_qs().filter(requirement=requirement).only("review_state"))
+    states = current_versions_qs().filter(requirement=requirement).values_list("review_state")
+    return derive_status(state for (state,) in states)
 
 
 def with_status(requirements: QuerySet[EvidenceRequirement]) -> list[EvidenceRequirement]:
@@ -56,24 +47,22 @@ def with_status(requirements: QuerySet[EvidenceRequirement]) -> list[EvidenceReq
         )
     )
     for item in items:
-        item.status = derive_status(item.current)
+        item.status = derive_status(v.review_state for v in item.current)
         item.latest = item.current[0] if item.current else None
     return items
 
 
-@dataclass
-class CellProgress:
-    total: int = 0
-    counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in ItemStatus})
+def item_with_status(requirement: EvidenceRequirement) -> EvidenceRequirement:
+    """One item with its status and current versions (see ``with_status``)."""
+    rows = EvidenceRequirement.objects.filter(pk=requirement.pk).select_related(
+        "cell__quarter", "cell__area", "cell__pic"
+    )
+    return with_status(rows)[0]
 
-    @property
-    def approved(self) -> int:
-        return self.counts[ItemStatus.APPROVED]
 
-    @property
-    def complete(self) -> bool:
-        """A cell is complete when every one of its items is approved."""
-        return self.total > 0 and self.approved == self.total
+def audit_people() -> QuerySet:
+    """The people the audit trail can be filtered by."""
+    return User.objects.order_by("name").only("pk", "name")
 
 
 def requirements_for_plan(plan: WorkPlan) -> QuerySet[EvidenceRequirement]:
@@ -89,20 +78,11 @@ def plan_item_statuses(plan: WorkPlan) -> dict[int, EvidenceRequirement]:
     return {item.pk: item for item in with_status(requirements_for_plan(plan))}
 
 
-def progress_by_cell(items: Iterable[EvidenceRequirement]) -> dict[int, CellProgress]:
-    progress: dict[int, CellProgress] = {}
+def progress_by_cell(items: Iterable[EvidenceRequirement]) -> dict[int, Tally]:
+    progress: dict[int, Tally] = defaultdict(Tally)
     for item in items:
-        cell = progress.setdefault(item.cell_id, CellProgress())
-        cell.total += 1
-        cell.counts[item.status] += 1
-    return progress
-
-
-def quarter_for(plan: WorkPlan, today: date) -> Quarter | None:
-    """The quarter ``today`` falls in (by calendar month), for the plan's year."""
-    if today.year != plan.year:
-        return None
-    return Quarter.objects.filter(plan=plan, number=(today.month - 1) // 3 + 1).first()
+        progress[item.cell_id].add(item.status)
+    return dict(progress)
 
 
 @dataclass
@@ -115,7 +95,7 @@ class TaskGroup:
     days_left: int | None
 
     @property
-    def overdue(self) -> bool:
+    def late(self) -> bool:
         return self.quarter is None
 
     @property
@@ -132,19 +112,13 @@ def my_tasks(*, user: Any, plan: WorkPlan, today: date) -> list[TaskGroup]:
     needing revision), then the current and the next quarter (the first two before the
     year starts, the last one after it ends); within each, revisions first, then
     missing, waiting, approved."""
-    if today.year < plan.year:
-        current = [1, 2]
-    elif today.year > plan.year:
-        current = [4]
-    else:
-        now = (today.month - 1) // 3 + 1
-        current = [n for n in (now, now + 1) if n <= 4]
+    now = current_quarter(plan.year, today)
+    current = [n for n in (now, now + 1) if n <= 4] if today.year <= plan.year else [now]
     quarters = list(Quarter.objects.filter(plan=plan).order_by("number"))
-    earlier = [q.number for q in quarters if q.number < current[0] and q.overdue_from <= today]
-    cells = cells_in_scope(
-        user,
-        CommitmentCell.objects.filter(quarter__plan=plan, quarter__number__in=earlier + current),
-    )
+    earlier = [q.number for q in quarters if q.number < current[0]]
+    cells = CommitmentCell.objects.filter(
+        quarter__plan=plan, quarter__number__in=earlier + current
+    ).restrict(user, Action.UPLOAD_EVIDENCE)
     items = with_status(
         EvidenceRequirement.objects.filter(cell__in=cells).select_related(
             "cell__quarter", "cell__area", "cell__pic"
@@ -161,7 +135,7 @@ def my_tasks(*, user: Any, plan: WorkPlan, today: date) -> list[TaskGroup]:
     late = [
         i
         for i in items
-        if i.cell.quarter.number in earlier and i.status in (ItemStatus.REVISE, ItemStatus.MISSING)
+        if i.cell.quarter.number in earlier and is_late(i.status, i.cell.quarter, today)
     ]
     if late:
         oldest = min(i.cell.quarter.due_date for i in late)
@@ -246,3 +220,20 @@ def audit_list(
     if action:
         events = events.filter(action=action)
     return events.order_by("-at", "-pk")
+
+
+def attach_evidence_status(*, plan: WorkPlan, cells: list[CommitmentCell], user: Any) -> None:
+    """Give each cell of the plan ``items`` (its requirements with their evidence
+    status), ``progress`` and ``may_view`` (the user may open its evidence). Three
+    queries."""
+    statuses = plan_item_statuses(plan)
+    progress = progress_by_cell(statuses.values())
+    visible = set(
+        CommitmentCell.objects.filter(quarter__plan=plan)
+        .restrict(user, Action.VIEW_EVIDENCE)
+        .values_list("pk", flat=True)
+    )
+    for cell in cells:
+        cell.items = [statuses[r.pk] for r in cell.requirements.all()]
+        cell.progress = progress.get(cell.pk)
+        cell.may_view = cell.pk in visible

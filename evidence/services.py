@@ -20,11 +20,13 @@ from django.utils.translation import gettext as _
 
 from workplan.models import EvidenceRequirement
 from zi_portal.accounts.permissions import Action, can, denial_message
+from zi_portal.core.audit import audit_record
+from zi_portal.core.choices import AuditAction
 
-from .audit import audit_record
-from .choices import AuditAction, Decision, Kind, ReviewState
+from .choices import Decision, Kind, ReviewState
 from .models import EvidenceVersion, Review
 from .selectors import item_status_of
+from .signals import revision_requested
 from .validation import EvidenceRefused, check_file, check_url
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,7 @@ NUMBER_RETRIES = 5
 
 def _require(user: Any, action: Action, obj: Any) -> None:
     if not can(user, action, obj):
-        raise EvidenceRefused("forbidden", denial_message(action), status=403)
+        raise EvidenceRefused(code="forbidden", message=denial_message(action), status=403)
 
 
 def _storage_path(requirement: EvidenceRequirement, storage_name: str) -> str:
@@ -49,12 +51,13 @@ def _check_replaces(requirement: EvidenceRequirement, replaces: EvidenceVersion 
         return
     if replaces.requirement_id != requirement.pk:
         raise EvidenceRefused(
-            "invalid_replacement", _("Versi yang diganti bukan milik butir evidence ini.")
+            code="invalid_replacement",
+            message=_("Versi yang diganti bukan milik butir evidence ini."),
         )
     if not replaces.is_current:
         raise EvidenceRefused(
-            "invalid_replacement",
-            _("Versi %(n)s sudah ditarik atau digantikan; unggah sebagai versi baru saja.")
+            code="invalid_replacement",
+            message=_("Versi %(n)s sudah ditarik atau digantikan; unggah sebagai versi baru saja.")
             % {"n": replaces.number},
         )
 
@@ -62,17 +65,16 @@ def _check_replaces(requirement: EvidenceRequirement, replaces: EvidenceVersion 
 def _refuse_duplicate(requirement: EvidenceRequirement, **match: str) -> None:
     """Refuse content identical to one of the item's current versions."""
     dup = (
-        EvidenceVersion.objects.filter(
-            requirement=requirement, withdrawn_at__isnull=True, superseded_at__isnull=True, **match
-        )
+        EvidenceVersion.objects.current()
+        .filter(requirement=requirement, **match)
         .select_related("uploaded_by")
         .order_by("number")
         .first()
     )
     if dup is not None:
         raise EvidenceRefused(
-            "duplicate",
-            _(
+            code="duplicate",
+            message=_(
                 "Isi ini sama persis dengan versi %(n)s yang sudah ada (diunggah %(when)s oleh "
                 "%(who)s), jadi tidak diunggah ulang."
             )
@@ -236,8 +238,8 @@ def evidence_withdraw(
     _require(user, Action.WITHDRAW_EVIDENCE, version.requirement.cell)
     if version.withdrawn_at is not None:
         raise EvidenceRefused(
-            "already_withdrawn",
-            _("Versi %(n)s sudah ditarik sebelumnya.") % {"n": version.number},
+            code="already_withdrawn",
+            message=_("Versi %(n)s sudah ditarik sebelumnya.") % {"n": version.number},
             status=409,
         )
     before = item_status_of(version.requirement)
@@ -269,7 +271,9 @@ def evidence_review(
 ) -> Review:
     """Approve a version or ask for revision (a comment is then required)."""
     if not can(user, Action.REVIEW_EVIDENCE):
-        raise EvidenceRefused("forbidden", denial_message(Action.REVIEW_EVIDENCE), status=403)
+        raise EvidenceRefused(
+            code="forbidden", message=denial_message(Action.REVIEW_EVIDENCE), status=403
+        )
     version = (
         EvidenceVersion.objects.select_for_update()
         .select_related("requirement__cell__quarter", "requirement__cell__area")
@@ -277,19 +281,19 @@ def evidence_review(
     )
     if decision not in Decision.values:
         raise EvidenceRefused(
-            "invalid_decision",
-            _("Keputusan reviu harus “approve” (Disetujui) atau “revise” (Perlu revisi)."),
+            code="invalid_decision",
+            message=_("Keputusan reviu harus “approve” (Disetujui) atau “revise” (Perlu revisi)."),
         )
     comment = (comment or "").strip()
     if decision == Decision.REVISE and not comment:
         raise EvidenceRefused(
-            "comment_required",
-            _("Tuliskan komentar yang menjelaskan apa yang perlu diperbaiki oleh PIC."),
+            code="comment_required",
+            message=_("Tuliskan komentar yang menjelaskan apa yang perlu diperbaiki oleh PIC."),
         )
     if not version.is_current:
         raise EvidenceRefused(
-            "not_current",
-            _("Versi %(n)s sudah ditarik atau digantikan sehingga tidak dapat direviu.")
+            code="not_current",
+            message=_("Versi %(n)s sudah ditarik atau digantikan sehingga tidak dapat direviu.")
             % {"n": version.number},
             status=409,
         )
@@ -302,8 +306,7 @@ def evidence_review(
     )
     version.save(update_fields=["review_state"])
     if decision == Decision.REVISE:
-        uploader_id = version.uploaded_by_id
-        transaction.on_commit(lambda: _queue_revision_notice(uploader_id))
+        revision_requested.send(sender=Review, review=review)
     audit_record(
         actor=user,
         ip=ip,
@@ -316,15 +319,3 @@ def evidence_review(
         after={"status": item_status_of(version.requirement), "decision": decision},
     )
     return review
-
-
-def _queue_revision_notice(uploader_id: int) -> None:
-    """Tell the uploader after the batching window, so that several revision requests
-    made close together arrive as one message (see monev.reminders.notify_revisions)."""
-    from django.conf import settings
-
-    from monev.tasks import notify_revisions
-
-    notify_revisions.apply_async(
-        args=[uploader_id], countdown=settings.ZI_REVISION_BATCH_MINUTES * 60
-    )

@@ -1,16 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import views, views_plan
 
 app_name = "evidence"
 
 urlpatterns = [
+    path("rencana/<int:year>/matriks/", views_plan.plan_matrix, name="matrix"),
+    path("rencana/<int:year>/area/<str:code>/", views_plan.area_detail, name="area"),
     path("butir/<int:pk>/", views.requirement_detail, name="item"),
     path("butir/<int:pk>/unggah/", views.upload, name="upload"),
     path("versi/<int:pk>/tarik/", views.withdraw, name="withdraw"),
     path("versi/<int:pk>/reviu/", views.review, name="review"),
     path("versi/<int:pk>/unduh/", views.download, name="download"),
-    path("tugas/", views.my_tasks, name="tasks"),
     path("reviu/", views.review_queue, name="queue"),
     path("audit/", views.audit_trail, name="audit"),
 ]

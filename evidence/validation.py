@@ -19,18 +19,14 @@ from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from zi_portal.core.errors import Refused
+
 SNIFF_BYTES = 64 * 1024
 CHUNK = 1024 * 1024
 
 
-class EvidenceRefused(Exception):
-    """An upload or action was refused; ``message`` is for the person who tried."""
-
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
+class EvidenceRefused(Refused):
+    """An upload or evidence action was refused; ``message`` is for the person who tried."""
 
 
 @dataclass(frozen=True)
@@ -38,13 +34,21 @@ class FileType:
     label: str
     content_type: str
     extension: str
+    # Other extensions that name the same content and are kept as the user gave them.
+    also: tuple[str, ...] = ()
 
 
 PDF = FileType("PDF", "application/pdf", "pdf")
-JPEG = FileType("JPEG", "image/jpeg", "jpg")
+JPEG = FileType("JPEG", "image/jpeg", "jpg", also=("jpeg",))
 PNG = FileType("PNG", "image/png", "png")
 WEBP = FileType("WebP", "image/webp", "webp")
-MP4 = FileType("MP4", "video/mp4", "mp4")
+# ISO base media files (an ``ftyp`` box first), told apart by their brands: see iso_type().
+HEIC = FileType("HEIC", "image/heic", "heic")
+HEIF = FileType("HEIF", "image/heif", "heif")
+MP4 = FileType("MP4", "video/mp4", "mp4", also=("m4v",))
+MOV = FileType("MOV", "video/quicktime", "mov")
+M4A = FileType("M4A", "audio/mp4", "m4a", also=("m4b",))
+M4B = FileType("M4B", "audio/mp4", "m4b", also=("m4a",))
 DOCX = FileType(
     "DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"
 )
@@ -60,11 +64,35 @@ CSV = FileType("CSV", "text/csv", "csv")
 TXT = FileType("TXT", "text/plain", "txt")
 
 ODF_TYPES = {ODT.content_type: ODT, ODS.content_type: ODS, ODP.content_type: ODP}
+# M4B shares audio/mp4 with M4A; M4A's ``also`` keeps a stored .m4b name on download.
 TYPES_BY_CONTENT_TYPE = {
     t.content_type: t
-    for t in (PDF, JPEG, PNG, WEBP, MP4, DOCX, XLSX, PPTX, ODT, ODS, ODP, ZIP, CSV, TXT)
-}
-ACCEPTED_LABEL = "PDF, JPEG, PNG, WebP, DOCX, XLSX, PPTX, ODT/ODS/ODP, MP4, CSV/TXT, ZIP"
+    for t in (
+        PDF, JPEG, PNG, WEBP, HEIC, HEIF, MP4, MOV, M4A,
+        DOCX, XLSX, PPTX, ODT, ODS, ODP, ZIP, CSV, TXT,
+    )
+}  # fmt: skip
+ACCEPTED_LABEL = (
+    "PDF, JPEG, PNG, WebP, HEIC/HEIF, DOCX, XLSX, PPTX, ODT/ODS/ODP, MP4, MOV, M4A, CSV/TXT, ZIP"
+)
+
+# ISO base media brands (the four-character codes in the ``ftyp`` box). A specific major
+# brand decides on its own; a generic one (plain ISO/MPEG-4/3GPP) says only "ISO media"
+# and the compatible brands decide, falling back to MP4. Any other major brand (AVIF,
+# Canon CR3 raw, JPEG 2000, DRM-protected M4P …) is refused: its content is not one that
+# the reviewers can open, and accepting it as MP4 is how foto.heic became foto.mp4.
+HEIC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"})
+HEIF_BRANDS = frozenset({b"mif1", b"msf1"})
+MOV_BRANDS = frozenset({b"qt  "})
+MP4_VIDEO_BRANDS = frozenset({b"M4V ", b"M4VH", b"M4VP"})
+M4A_BRANDS = frozenset({b"M4A "})
+M4B_BRANDS = frozenset({b"M4B "})
+PROTECTED_BRANDS = frozenset({b"M4P "})
+GENERIC_BRANDS = frozenset(
+    {b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"iso7", b"iso8", b"iso9"}
+    | {b"mp41", b"mp42", b"avc1", b"mmp4", b"dash", b"MSNV", b"XAVC"}
+    | {b"3gp4", b"3gp5", b"3gp6", b"3gp7", b"3gp8", b"3gp9", b"3gg6", b"3g2a", b"3g2b"}
+)
 
 # Text that a browser would run or render as a page: refused even inside a .txt/.csv.
 ACTIVE_TEXT = re.compile(
@@ -105,8 +133,8 @@ def accepted_help() -> str:
 
 def _refuse_type(what: str) -> EvidenceRefused:
     return EvidenceRefused(
-        "unsupported_type",
-        _("%(what)s tidak diterima sebagai evidence. %(accepted)s")
+        code="unsupported_type",
+        message=_("%(what)s tidak diterima sebagai evidence. %(accepted)s")
         % {"what": what, "accepted": accepted_help()},
         status=415,
     )
@@ -132,14 +160,56 @@ def _zip_type(fh: IO[bytes]) -> FileType:
             return ZIP
     except zipfile.BadZipFile as exc:
         raise EvidenceRefused(
-            "corrupt_file",
-            _(
+            code="corrupt_file",
+            message=_(
                 "Berkas tampak seperti arsip ZIP/Office tetapi rusak atau tidak lengkap. "
                 "Simpan ulang berkasnya lalu unggah kembali."
             ),
         ) from exc
     finally:
         fh.seek(0)
+
+
+def ftyp_brands(head: bytes) -> tuple[bytes, list[bytes]]:
+    """The major brand and the compatible brands of the ``ftyp`` box at the start of
+    ``head`` (size, 'ftyp', major, minor version, compatible brands to the box's end)."""
+    size = int.from_bytes(head[0:4], "big")
+    if size < 16 or size > len(head):
+        # 1 (64-bit size) and 0 (to the end of the file) never appear on a real ftyp box.
+        raise _refuse_type(_("Berkas dengan jenis yang tidak dikenali"))
+    body = head[16:size]
+    return head[8:12], [body[i : i + 4] for i in range(0, len(body) - 3, 4)]
+
+
+def iso_type(head: bytes) -> FileType:
+    """HEIC, HEIF, MOV, M4A/M4B or MP4 from the brands of the ``ftyp`` box."""
+    major, compatible = ftyp_brands(head)
+    if major in GENERIC_BRANDS:
+        brands = set(compatible)
+    elif major in HEIF_BRANDS:
+        # The structural HEIF brand: HEVC-coded images still say 'heic' among the others.
+        brands = {major} | (set(compatible) & HEIC_BRANDS)
+    else:
+        brands = {major}
+    # Most specific first: an M4V video also lists 'M4A ', a HEIC image 'mif1'.
+    if brands & PROTECTED_BRANDS:
+        raise _refuse_type(_("Audio M4P yang dilindungi DRM"))
+    if brands & HEIC_BRANDS:
+        return HEIC
+    if brands & HEIF_BRANDS:
+        return HEIF
+    if brands & MOV_BRANDS:
+        return MOV
+    if brands & MP4_VIDEO_BRANDS:
+        return MP4
+    if brands & M4A_BRANDS:
+        return M4A
+    if brands & M4B_BRANDS:
+        return M4B
+    if major in GENERIC_BRANDS:
+        return MP4
+    shown = "".join(c if " " <= c <= "~" else "?" for c in major.decode("latin-1")).strip()
+    raise _refuse_type(_("Berkas media ISO dengan merek “%(brand)s”") % {"brand": shown or "?"})
 
 
 def sniff(head: bytes, fh: IO[bytes], name: str) -> FileType:
@@ -153,7 +223,7 @@ def sniff(head: bytes, fh: IO[bytes], name: str) -> FileType:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return WEBP
     if head[4:8] == b"ftyp":
-        return MP4
+        return iso_type(head)
     if head.startswith(b"PK\x03\x04"):
         return _zip_type(fh)
     if any(head.startswith(magic) for magic in EXECUTABLE_MAGIC):
@@ -189,7 +259,7 @@ def safe_filename(original: str, file_type: FileType) -> str:
         stem, ext = name, ""
     stem = _UNSAFE.sub("_", stem).strip(" _") or "berkas"
     stem = stem[:80]
-    allowed = {file_type.extension} | ({"jpeg"} if file_type is JPEG else set())
+    allowed = {file_type.extension, *file_type.also}
     if ext.lower() not in allowed:
         ext = file_type.extension
     return f"{stem}.{ext.lower()}"
@@ -218,8 +288,8 @@ def check_file(upload) -> CheckedFile:
     display = display_filename(upload.name or "")
     if size == 0:
         raise EvidenceRefused(
-            "empty_file",
-            _("Berkas “%(name)s” kosong (0 bita). Pilih berkas yang berisi dokumen.")
+            code="empty_file",
+            message=_("Berkas “%(name)s” kosong (0 bita). Pilih berkas yang berisi dokumen.")
             % {"name": display},
         )
     if size > limit:
@@ -240,8 +310,8 @@ def check_file(upload) -> CheckedFile:
 
 def too_large(name: str, size: int | None) -> EvidenceRefused:
     return EvidenceRefused(
-        "file_too_large",
-        _(
+        code="file_too_large",
+        message=_(
             "Berkas “%(name)s” terlalu besar%(size)s. Ukuran maksimum %(max)s per berkas; "
             "perkecil atau pecah berkasnya."
         )
@@ -265,8 +335,8 @@ def check_url(url: str) -> str:
         _url_validator(url)
     except ValidationError:
         raise EvidenceRefused(
-            "invalid_url",
-            _(
+            code="invalid_url",
+            message=_(
                 "Tautan “%(url)s” tidak valid. Masukkan alamat lengkap yang diawali http:// "
                 "atau https://, misalnya https://www.komdigi.go.id/berita/…"
             )

@@ -1,5 +1,5 @@
-"""Evidence pages: an item's page (upload, versions, review), my tasks, the review
-queue and the audit trail. Thin: access → selector/service → response."""
+"""Evidence pages: an item's page (upload, versions, review), the review queue and the
+audit trail. Thin: access → selector/service → response."""
 
 from __future__ import annotations
 
@@ -8,19 +8,15 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from workplan.choices import AREA_ORDER
-from workplan.models import EvidenceRequirement
 from workplan.permissions import access_selected_plan
-from zi_portal.accounts.models import User
 from zi_portal.accounts.permissions import Action, can, require
-from zi_portal.lke.services import lke_tasks
+from zi_portal.core.audit import client_ip
 
 from . import selectors, services
-from .audit import client_ip
 from .choices import ReviewState
 from .downloads import version_file_response
 from .forms import (
@@ -43,11 +39,7 @@ def _item_url(requirement_id: int, anchor: str = "") -> str:
 def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     requirement = access_requirement(request.user, pk)
     cell = requirement.cell
-    item = selectors.with_status(
-        EvidenceRequirement.objects.filter(pk=requirement.pk).select_related(
-            "cell__quarter", "cell__area", "cell__pic"
-        )
-    )[0]
+    item = selectors.item_with_status(requirement)
     history = selectors.item_history(requirement)
     return render(
         request,
@@ -195,27 +187,6 @@ def _current_plan(request: HttpRequest):
     return access_selected_plan(request.user, request.GET.get("tahun"))
 
 
-def my_tasks(request: HttpRequest) -> HttpResponse:
-    require(request.user, Action.VIEW_PLAN)
-    plan = _current_plan(request)
-    if plan is None:
-        return render(request, "workplan/plan_empty.html")
-    today = timezone.localdate()
-    groups = selectors.my_tasks(user=request.user, plan=plan, today=today)
-    return render(
-        request,
-        "evidence/my_tasks.html",
-        {
-            "plan": plan,
-            "groups": groups,
-            "lke_tasks": lke_tasks(user=request.user, plan=plan),
-            "today": today,
-            "nav_active": "tasks",
-            "may_upload": can(request.user, Action.UPLOAD_EVIDENCE),
-        },
-    )
-
-
 def review_queue(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.REVIEW_EVIDENCE)
     plan = _current_plan(request)
@@ -247,7 +218,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 def audit_trail(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_AUDIT)
-    users = User.objects.order_by("name").only("pk", "name")
+    users = selectors.audit_people()
     form = AuditFilterForm(request.GET or None, area_codes=AREA_ORDER, users=users)
     filters = form.cleaned_data if form.is_valid() else {}
     events = selectors.audit_list(

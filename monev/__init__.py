@@ -1,1 +1,2 @@
-"""Monitoring and evaluation: findings, reminders, dashboards' numbers and PDF reports."""
+"""Monitoring and evaluation, the layer that reads everything: reminders and notifications,
+the dashboard, *Tugas saya*, activity realisation, narratives, PDF reports and bundles."""

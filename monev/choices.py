@@ -25,23 +25,6 @@ class Realisation(models.TextChoices):
     NOT_DONE = "not_done", _("Tidak terlaksana")
 
 
-class CellState(models.TextChoices):
-    """A commitment cell's colour on the dashboard's heat map."""
-
-    COMPLETE = "complete", _("Lengkap")
-    ON_TRACK = "on_track", _("Sesuai jadwal")
-    WAITING = "waiting", _("Menunggu reviu")
-    REVISE = "revise", _("Perlu revisi")
-    OVERDUE = "overdue", _("Terlambat")
-
-
-class FindingStatus(models.TextChoices):
-    OPEN = "open", _("Terbuka")
-    IN_PROGRESS = "in_progress", _("Dalam proses")
-    DONE = "done", _("Selesai")
-    NOT_ACCEPTED = "not_accepted", _("Tidak diterima")
-
-
 class ReportKind(models.TextChoices):
     QUARTERLY = "quarterly", _("Laporan triwulan")
     ANNUAL = "annual", _("Laporan tahunan")

@@ -5,44 +5,24 @@ with their realisations, and the recent-activity feed."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch
 
-from evidence.choices import ItemStatus
+from evidence.choices import CellState
 from evidence.models import EvidenceVersion, Review
 from evidence.selectors import plan_item_statuses
+from evidence.status import Tally, cell_state, is_late
+from findings.selectors import findings_past_due
 from workplan.choices import MONTH_NAMES
 from workplan.models import Activity, ChangeArea, Quarter, WorkPlan
+from zi_portal.core.periods import current_quarter
 
 from . import charts
-from .choices import CellState
-from .findings import overdue_findings
 from .models import ActivityRealisation
-
-
-@dataclass
-class Tally:
-    total: int = 0
-    counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in ItemStatus})
-
-    def add(self, status: str) -> None:
-        self.total += 1
-        self.counts[status] += 1
-
-    @property
-    def approved(self) -> int:
-        return self.counts[ItemStatus.APPROVED]
-
-    @property
-    def share(self) -> float:
-        return self.approved / self.total if self.total else 0.0
-
-    @property
-    def percent(self) -> int:
-        return round(self.share * 100)
+from .selectors import month_state
 
 
 @dataclass
@@ -59,47 +39,11 @@ class HeatCell:
         return CellState(self.state).label
 
 
-def current_quarter_number(plan: WorkPlan, today: date) -> int:
-    if today.year < plan.year:
-        return 1
-    if today.year > plan.year:
-        return 4
-    return (today.month - 1) // 3 + 1
-
-
-def cell_state(tally: Tally, quarter: Quarter, today: date) -> str:
-    """Complete; else overdue (past due + grace with anything missing or to revise);
-    else needs revision; waiting for review; on track."""
-    c = tally.counts
-    if tally.total and tally.approved == tally.total:
-        return CellState.COMPLETE
-    if today >= quarter.overdue_from and (c[ItemStatus.MISSING] or c[ItemStatus.REVISE]):
-        return CellState.OVERDUE
-    if c[ItemStatus.REVISE]:
-        return CellState.REVISE
-    if c[ItemStatus.PENDING]:
-        return CellState.WAITING
-    return CellState.ON_TRACK
-
-
-def month_state(
-    planned: bool, realised: str | None, month: int, plan: WorkPlan, today: date
-) -> str:
-    """One Gantt square: planned and done/partial/not done, or planned and late (its
-    month is over with nothing recorded)."""
-    if realised:
-        return realised
-    if planned:
-        month_over = (plan.year, month) < (today.year, today.month)
-        return "late" if month_over else "planned"
-    return ""
-
-
 def build(*, plan: WorkPlan, today: date, sort: str = "days") -> dict[str, Any]:
     statuses = plan_item_statuses(plan)
     quarters = list(Quarter.objects.filter(plan=plan).order_by("number"))
     areas = list(ChangeArea.objects.order_by("order"))
-    current = current_quarter_number(plan, today)
+    current = current_quarter(plan.year, today)
 
     year, per_quarter = Tally(), defaultdict(Tally)
     per_area, per_pic, per_cell = defaultdict(Tally), defaultdict(Tally), defaultdict(Tally)
@@ -117,10 +61,7 @@ def build(*, plan: WorkPlan, today: date, sort: str = "days") -> dict[str, Any]:
         ):
             tally.add(item.status)
         cell_info[(q, code)] = (cell.pk, cell.pic_display)
-        if today >= cell.quarter.overdue_from and item.status in (
-            ItemStatus.MISSING,
-            ItemStatus.REVISE,
-        ):
+        if is_late(item.status, cell.quarter, today):
             last = item.latest.uploaded_at if item.latest else None
             overdue.append(
                 {
@@ -128,7 +69,7 @@ def build(*, plan: WorkPlan, today: date, sort: str = "days") -> dict[str, Any]:
                     "quarter": cell.quarter,
                     "area": cell.area,
                     "pic": cell.pic_display,
-                    "days_late": (today - cell.quarter.due_date).days,
+                    "days_late": cell.quarter.deadline.days_late(today),
                     "last_activity": last,
                     "status": item.status,
                 }
@@ -174,7 +115,7 @@ def build(*, plan: WorkPlan, today: date, sort: str = "days") -> dict[str, Any]:
         "gantt": gantt(plan=plan, today=today),
         "feed": feed(plan=plan),
         "month_names": MONTH_NAMES,
-        "findings_overdue": overdue_findings(plan, today).count(),
+        "findings_overdue": findings_past_due(plan, today).count(),
     }
 
 

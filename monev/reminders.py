@@ -14,26 +14,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils import timezone
 
 from evidence.choices import Decision, ItemStatus
 from evidence.models import Review
 from evidence.selectors import plan_item_statuses
+from evidence.status import is_late
+from findings.selectors import finding_reminders
 from workplan.choices import AREA_ORDER
 from workplan.models import WorkPlan
 from zi_portal.accounts.models import User
 from zi_portal.accounts.roles import GROUP_NAMES, Role
-from zi_portal.core.links import absolute_url, site_url
+from zi_portal.core.links import absolute_url
 
 from .choices import ReminderKind
-from .models import Message, Notification, ReminderPolicy, ReminderRecord
+from .models import ReminderPolicy, ReminderRecord
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +127,9 @@ def _plan_cells(plan, statuses, today, policy) -> list[Planned]:
                     [_item_line(i) for i in missing],
                 )
             )
-        if today >= quarter.overdue_from:
-            repeat = (today - quarter.overdue_from).days // policy.overdue_interval_days
-            late = [i for i in items if i.status in (ItemStatus.MISSING, ItemStatus.REVISE)]
+        repeat = quarter.deadline.overdue_repeat(today, policy.overdue_interval_days)
+        if repeat is not None:
+            late = [i for i in items if is_late(i.status, quarter, today)]
             if late and repeat < policy.overdue_max_repeats:
                 entry = planned.setdefault(
                     (ReminderKind.OVERDUE, pic.pk),
@@ -179,10 +176,7 @@ def digest_rows(plan: WorkPlan, statuses: dict, today: date) -> list[dict]:
             row["approved"] += 1
         if item.status == ItemStatus.REVISE:
             row["revise"] += 1
-        if (
-            item.status in (ItemStatus.MISSING, ItemStatus.REVISE)
-            and today >= cell.quarter.overdue_from
-        ):
+        if is_late(item.status, cell.quarter, today):
             row["overdue"] += 1
     order = {code: i for i, code in enumerate(AREA_ORDER)}
     return sorted(rows.values(), key=lambda r: (r["quarter_number"], order[r["area"]]))
@@ -281,14 +275,12 @@ FINDING_MAX_REPEATS = 4
 def _plan_findings(today: date) -> list[Planned]:
     """Owners of findings whose follow-up is overdue: one message per owner and plan,
     repeated weekly (at most four times) until the follow-up is in."""
-    from .findings import finding_reminders
-
     result = []
     for owner, findings in finding_reminders(today):
         by_plan: dict[int, Planned] = {}
         for finding in findings:
-            repeat = ((today - finding.due_date).days - 1) // FINDING_REPEAT_DAYS
-            if repeat >= FINDING_MAX_REPEATS:
+            repeat = finding.deadline.overdue_repeat(today, FINDING_REPEAT_DAYS)
+            if repeat is None or repeat >= FINDING_MAX_REPEATS:
                 continue
             entry = by_plan.setdefault(
                 finding.plan_id, Planned(ReminderKind.FINDING, owner, [], finding.plan, {})
@@ -318,152 +310,6 @@ def _already_recorded(planned: Planned) -> set[tuple[str, str]]:
         scope__in=[s.key for s in planned.scopes],
     ).values_list("scope", "period")
     return set(existing)
-
-
-# Marked for extraction here, translated when rendered in the recipient's language.
-SUBJECTS = {
-    ReminderKind.UPCOMING: gettext_noop(
-        "Pengingat: batas waktu evidence %(quarter)s tinggal %(days)s hari"
-    ),
-    ReminderKind.OVERDUE: gettext_noop("Evidence ZI terlambat: %(count)s butir belum lengkap"),
-    ReminderKind.REVISION: gettext_noop("Permintaan revisi evidence ZI (%(count)s butir)"),
-    ReminderKind.DIGEST: gettext_noop("Ringkasan mingguan ZI %(unit)s – %(date)s"),
-    ReminderKind.FINDING: gettext_noop("Tindak lanjut temuan terlambat (%(count)s temuan)"),
-}
-
-
-def _render(planned: Planned, scopes: list[Scope], today: date) -> dict[str, str]:
-    """Subject, text and HTML in the recipient's language, with absolute links."""
-    count = sum(len(s.lines) for s in scopes)
-    with translation.override(planned.recipient.preferred_language or settings.LANGUAGE_CODE):
-        quarter = planned.context.get("quarter")
-        subject = _(SUBJECTS[planned.kind]) % {
-            "quarter": quarter.label if quarter else "",
-            "days": planned.context.get("days_left", ""),
-            "count": count,
-            "unit": planned.plan.unit.short_name,
-            "date": today.strftime("%d/%m/%Y"),
-        }
-        link = site_url(
-            {
-                ReminderKind.DIGEST: reverse("workplan:matrix", args=[planned.plan.year]),
-                ReminderKind.FINDING: reverse("findings:list"),
-            }.get(planned.kind, reverse("evidence:tasks"))
-        )
-        context = {
-            "kind": planned.kind,
-            "recipient": planned.recipient,
-            "scopes": scopes,
-            "plan": planned.plan,
-            "today": today,
-            "count": count,
-            "link": link,
-            "quarter": quarter,
-            "days_left": planned.context.get("days_left"),
-            "rows": planned.context.get("rows", []),
-            "preferences_url": absolute_url("monev:preferences"),
-        }
-        text = render_to_string("monev/email/reminder.txt", context)
-        html = render_to_string("monev/email/reminder.html", context)
-    return {"subject": subject, "text": text, "html": html, "url": link}
-
-
-@dataclass
-class SweepResult:
-    created: list[Message] = field(default_factory=list)
-    skipped: int = 0
-
-
-def deliver(planned: Planned, *, today: date, send_now: bool = False) -> Message | None:
-    """Record and create the message for ``planned``, each scope exactly once.
-
-    Each scope's record is inserted in its own savepoint: a scope someone else has
-    already recorded (another sweep, another worker) is dropped; if none is left,
-    nothing is created. The e-mail is queued when the transaction commits."""
-    from .tasks import send_message
-
-    with transaction.atomic():
-        message = Message.objects.create(
-            recipient=planned.recipient,
-            kind=planned.kind,
-            subject="…",
-            body_text="",
-            body_html="",
-        )
-        kept = []
-        for scope in planned.scopes:
-            try:
-                with transaction.atomic():
-                    ReminderRecord.objects.create(
-                        kind=planned.kind,
-                        recipient=planned.recipient,
-                        scope=scope.key,
-                        period=scope.period,
-                        message=message,
-                    )
-                kept.append(scope)
-            except IntegrityError:
-                continue
-        if not kept:
-            transaction.set_rollback(True)
-            return None
-        rendered = _render(planned, kept, today)
-        message.subject = rendered["subject"][:255]
-        message.body_text = rendered["text"]
-        message.body_html = rendered["html"]
-        message.url = rendered["url"]
-        message.save(update_fields=["subject", "body_text", "body_html", "url"])
-        Notification.objects.create(
-            recipient=planned.recipient,
-            message=message,
-            kind=planned.kind,
-            title=message.subject,
-            body=rendered["text"],
-            url=rendered["url"],
-        )
-        if send_now:
-            transaction.on_commit(lambda: _send_now(message.pk))
-        else:
-            transaction.on_commit(lambda: send_message.delay(message.pk))
-    return message
-
-
-def _send_now(message_id: int) -> None:
-    from .services import message_send
-
-    try:
-        message_send(message_id=message_id)
-    except Exception as exc:  # noqa: BLE001 - recorded on the message, shown to the Ketua
-        from .services import message_failed
-
-        message_failed(message_id=message_id, error=exc)
-
-
-def run_sweep(*, today: date | None = None, send_now: bool = False) -> SweepResult:
-    """The daily sweep (beat runs it; ``send_reminders`` runs it by hand)."""
-    today = today or timezone.localdate()
-    result = SweepResult()
-    for planned in plan_reminders(today=today):
-        message = deliver(planned, today=today, send_now=send_now)
-        if message is None:
-            result.skipped += 1
-        else:
-            result.created.append(message)
-    log.info(
-        "reminder sweep %s: %s messages, %s already sent",
-        today,
-        len(result.created),
-        result.skipped,
-    )
-    return result
-
-
-def notify_revisions(*, user_id: int, send_now: bool = False) -> Message | None:
-    """Tell one uploader about every revision request not yet told (batched)."""
-    planned = plan_revision_notices(pending_revision_notices(user_id=user_id))
-    if not planned:
-        return None
-    return deliver(planned[0], today=timezone.localdate(), send_now=send_now)
 
 
 def already_sent(planned: Planned) -> bool:

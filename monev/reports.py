@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import tempfile
 import time
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -23,16 +25,20 @@ from django.db.models import F, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from evidence.choices import ItemStatus
 from evidence.models import EvidenceVersion, Review
 from evidence.selectors import plan_item_statuses
+from evidence.status import Tally, is_late
+from findings.models import Finding
+from lke.selectors import plan_lke
+from lke.summary import summary_context
 from workplan.models import ChangeArea, CommitmentCell, Quarter, WorkPlan
-from zi_portal.lke.services import plan_lke
-from zi_portal.lke.summary import summary_context
+from zi_portal.accounts.permissions import Action, require
+from zi_portal.core.queue import enqueue
 
 from . import charts, dashboard
+from .bundles import build_bundle
 from .choices import ReminderKind, ReportKind, ReportStatus
-from .models import AreaNarrative, Finding, Notification, Report
+from .models import AreaNarrative, Notification, Report
 
 log = logging.getLogger(__name__)
 BUILD_TIMEOUT = timedelta(minutes=15)
@@ -76,10 +82,7 @@ def report_context(
             item.first_upload = all_versions[0].uploaded_at if all_versions else None
             item.last_upload = all_versions[-1].uploaded_at if all_versions else None
             item.comments = [r for v in all_versions for r in v.reviews.all() if r.comment]
-            quarter_obj = item.cell.quarter
-            item.late = item.status in (ItemStatus.MISSING, ItemStatus.REVISE) and (
-                today >= quarter_obj.overdue_from
-            )
+            item.late = is_late(item.status, item.cell.quarter, today)
             items_by_cell[item.cell_id].append(item)
     areas = []
     narratives = {n.area_id: n for n in AreaNarrative.objects.filter(plan=plan)}
@@ -87,7 +90,7 @@ def report_context(
         area_cells = [c for c in cells if c.area_id == area.pk]
         for cell in area_cells:
             cell.items = sorted(items_by_cell.get(cell.pk, []), key=lambda i: i.order)
-            cell.tally = dashboard.Tally()
+            cell.tally = Tally()
             for it in cell.items:
                 cell.tally.add(it.status)
         areas.append(
@@ -111,8 +114,8 @@ def report_context(
         .select_related("area", "owner", "cell__quarter", "requirement", "activity")
         .order_by("area__order", "due_date", "pk")
     )
-    period_tally = dashboard.Tally()
-    per_area_period: dict[str, dashboard.Tally] = defaultdict(dashboard.Tally)
+    period_tally = Tally()
+    per_area_period: dict[str, Tally] = defaultdict(Tally)
     for item in statuses.values():
         if item.cell.quarter.number in wanted:
             period_tally.add(item.status)
@@ -145,8 +148,8 @@ def lke_summary(plan: WorkPlan) -> dict | None:
     return summary_context(lke) if lke else None
 
 
-def numbers_quarter(statuses: dict, number: int) -> dashboard.Tally:
-    tally = dashboard.Tally()
+def numbers_quarter(statuses: dict, number: int) -> Tally:
+    tally = Tally()
     for item in statuses.values():
         if item.cell.quarter.number == number:
             tally.add(item.status)
@@ -154,6 +157,8 @@ def numbers_quarter(statuses: dict, number: int) -> dashboard.Tally:
 
 
 def render_pdf(context: dict[str, Any]) -> bytes:
+    # Imported here, not at the top: WeasyPrint takes seconds to load (Pango, fonts), and
+    # only a build should pay for it, not every web process and worker start.
     from weasyprint import HTML
 
     with translation.override("id"):
@@ -173,10 +178,6 @@ def build_pdf(
 
 def report_request(*, plan: WorkPlan, kind: str, quarter: int | None, user: Any) -> Report:
     """Queue a report; the worker builds it. Returns the queued row."""
-    from zi_portal.accounts.permissions import Action, require
-
-    from .tasks import build_report
-
     require(user, Action.REQUEST_REPORT)
     if kind == ReportKind.QUARTERLY and quarter not in (1, 2, 3, 4):
         raise ValueError("quarter required")
@@ -190,7 +191,7 @@ def report_request(*, plan: WorkPlan, kind: str, quarter: int | None, user: Any)
     report.full_clean()
     with transaction.atomic():
         report.save()
-        transaction.on_commit(lambda: build_report.delay(report.pk))
+        enqueue("monev.tasks.build_report", report.pk)
     return report
 
 
@@ -268,10 +269,6 @@ def report_build(*, report_id: int) -> Report | None:
 
 
 def _build_bundle(report: Report) -> tuple[str, int, str]:
-    import tempfile
-
-    from .bundles import build_bundle
-
     with tempfile.TemporaryFile() as tmp:
         build_bundle(plan=report.plan, quarter=report.quarter, target=tmp)
         tmp.seek(0)
@@ -280,8 +277,6 @@ def _build_bundle(report: Report) -> tuple[str, int, str]:
             digest.update(chunk)
         size = tmp.tell()
         tmp.seek(0)
-        from django.core.files import File
-
         stored = default_storage.save(_file_name(report, "zip"), File(tmp))
     return stored, size, digest.hexdigest()
 

@@ -10,11 +10,21 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .choices import MessageStatus
-from .models import Message, Notification
+from evidence.models import EvidenceVersion
+from zi_portal.accounts.permissions import Action, require
+from zi_portal.core.audit import audit_record
+from zi_portal.core.choices import AuditAction
+from zi_portal.core.errors import Refused
+from zi_portal.core.queue import enqueue
+
+from .choices import MessageStatus, Realisation
+from .models import ActivityRealisation, AreaNarrative, Message, Notification
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
+# The task that sends one message (monev.tasks, which calls message_send).
+SEND_MESSAGE = "monev.tasks.send_message"
 
 
 def message_send(*, message_id: int) -> bool:
@@ -68,15 +78,13 @@ def message_failed(*, message_id: int, error: Exception) -> None:
     )
 
 
+@transaction.atomic
 def message_requeue(*, message: Message) -> None:
     """Put a failed message back in the queue (the Ketua Tim's "Kirim ulang")."""
-    from .tasks import send_message
-
-    with transaction.atomic():
-        Message.objects.filter(pk=message.pk, status=MessageStatus.FAILED).update(
-            status=MessageStatus.QUEUED
-        )
-        transaction.on_commit(lambda: send_message.delay(message.pk))
+    Message.objects.filter(pk=message.pk, status=MessageStatus.FAILED).update(
+        status=MessageStatus.QUEUED
+    )
+    enqueue(SEND_MESSAGE, message.pk)
 
 
 def notification_mark_read(*, user: Any, notification_id: int | None = None) -> int:
@@ -104,14 +112,6 @@ def realisation_record(
 ):
     """Record (or correct) what happened to ``activity`` in ``month``. The plan's months
     stay as they are; the audit trail keeps every change."""
-    from evidence.audit import audit_record
-    from evidence.choices import AuditAction
-    from evidence.models import EvidenceVersion
-    from zi_portal.accounts.permissions import Action, require
-
-    from .choices import Realisation
-    from .models import ActivityRealisation
-
     require(user, Action.RECORD_REALISATION, activity.pokja)
     if status not in Realisation.values or not 1 <= int(month) <= 12:
         raise ValueError("invalid realisation")
@@ -145,3 +145,39 @@ def realisation_record(
             after={"status": status, "note": row.note, "evidence": sorted(v.pk for v in versions)},
         )
     return row
+
+
+NARRATIVE_MAX_CHARS = 20_000
+
+
+def narrative_save(
+    *, pokja: Any, user: Any, good_practice: str, impact: str, ip: str | None = None
+) -> AreaNarrative:
+    """Save the area's good-practice and impact narratives for the plan's year."""
+    require(user, Action.WRITE_NARRATIVE, pokja)
+    good_practice, impact = (good_practice or "").strip(), (impact or "").strip()
+    if len(good_practice) > NARRATIVE_MAX_CHARS or len(impact) > NARRATIVE_MAX_CHARS:
+        raise Refused(
+            _("Narasi terlalu panjang: paling banyak %(n)s karakter per isian.")
+            % {"n": NARRATIVE_MAX_CHARS}
+        )
+    with transaction.atomic():
+        AreaNarrative.objects.get_or_create(plan_id=pokja.plan_id, area_id=pokja.area_id)
+        narrative = AreaNarrative.objects.select_for_update().get(
+            plan_id=pokja.plan_id, area_id=pokja.area_id
+        )
+        narrative.good_practice = good_practice
+        narrative.impact = impact
+        narrative.updated_by = user
+        narrative.full_clean()
+        narrative.save()
+        audit_record(
+            actor=user,
+            ip=ip,
+            action=AuditAction.NARRATIVE,
+            obj=narrative,
+            area=pokja.area,
+            summary=f"Narasi {pokja.area.code} {pokja.plan.year}",
+            after={"good_practice": len(good_practice), "impact": len(impact)},
+        )
+    return narrative

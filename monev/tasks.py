@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import smtplib
+from datetime import date
 
 from celery import shared_task
 
-from . import reminders, services
+from . import services, sweep
+from .reports import report_build, reports_reap
 
 RETRYABLE = (smtplib.SMTPException, OSError)
 MAX_RETRIES = 5
@@ -29,9 +31,7 @@ def send_message(self, message_id: int) -> None:
 @shared_task(acks_late=True, ignore_result=True)
 def reminder_sweep(today: str | None = None) -> int:
     """Beat runs this daily. ``today`` (YYYY-MM-DD) lets an operator replay a date."""
-    from datetime import date
-
-    result = reminders.run_sweep(today=date.fromisoformat(today) if today else None)
+    result = sweep.run_sweep(today=date.fromisoformat(today) if today else None)
     return len(result.created)
 
 
@@ -39,20 +39,16 @@ def reminder_sweep(today: str | None = None) -> int:
 def notify_revisions(user_id: int) -> None:
     """Queued (with a delay) when a reviewer asks for revision: by the time it runs,
     every revision request made for this uploader in the window goes out as one mail."""
-    reminders.notify_revisions(user_id=user_id)
+    sweep.notify_revisions(user_id=user_id)
 
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=600, time_limit=660)
 def build_report(report_id: int) -> None:
     """Build one requested report (PDF or evidence ZIP); see monev.reports."""
-    from .reports import report_build
-
     report_build(report_id=report_id)
 
 
 @shared_task(ignore_result=True)
 def reap_reports() -> int:
     """Beat runs this: builds whose worker died are marked failed, never left building."""
-    from .reports import reports_reap
-
     return reports_reap()

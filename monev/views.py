@@ -1,24 +1,36 @@
-"""Notification pages: the list with its unread count, marking read, the digest
-preference, and (for the Ketua Tim) re-sending a failed e-mail."""
+"""Monitoring pages: the person's notifications and preferences, *Tugas saya*, the
+leadership dashboard, and the activity plan beside its realisation. Thin: access →
+selectors/services → response."""
+
+from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zi_portal.accounts.permissions import Action, require
+from evidence import selectors as evidence_selectors
+from lke.selectors import lke_tasks
+from workplan.choices import MONTH_NAMES
+from workplan.permissions import access_plan, access_pokja, access_selected_plan
+from zi_portal.accounts.permissions import Action, can, require
+from zi_portal.core.audit import client_ip
+from zi_portal.core.errors import Refused
 
-from . import services
-from .choices import MessageStatus
-from .models import Message, Notification
+from . import dashboard as numbers
+from . import selectors, services
+from .choices import Realisation
+from .permissions import access_activity, access_notification
+from .reports import lke_summary
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:
-    notes = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
-    page = Paginator(notes, 30).get_page(request.GET.get("hal"))
+    page = Paginator(selectors.notifications_for(request.user), 30).get_page(request.GET.get("hal"))
     return render(
         request,
         "monev/notification_list.html",
@@ -28,7 +40,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    note = access_notification(request.user, pk)
     services.notification_mark_read(user=request.user, notification_id=note.pk)
     target = note.url or ""
     if request.POST.get("open") and target:
@@ -62,26 +74,30 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "monev/preferences.html", {"nav_active": "notifications"})
 
 
-@require_POST
-def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Action.VIEW_SYSTEM_STATUS)
-    message = get_object_or_404(Message, pk=pk, status=MessageStatus.FAILED)
-    services.message_requeue(message=message)
-    messages.success(
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """*Tugas saya*: the person's evidence items of this quarter and the next (late ones
+    first) and the LKE areas they answer."""
+    require(request.user, Action.VIEW_PLAN)
+    plan = access_selected_plan(request.user, request.GET.get("tahun"))
+    if plan is None:
+        return render(request, "workplan/plan_empty.html")
+    today = timezone.localdate()
+    return render(
         request,
-        _("Pesan untuk %(who)s dimasukkan kembali ke antrean.") % {"who": message.recipient.name},
+        "monev/my_tasks.html",
+        {
+            "plan": plan,
+            "groups": evidence_selectors.my_tasks(user=request.user, plan=plan, today=today),
+            "lke_tasks": lke_tasks(user=request.user, plan=plan),
+            "today": today,
+            "nav_active": "tasks",
+            "may_upload": can(request.user, Action.UPLOAD_EVIDENCE),
+        },
     )
-    return redirect("system_status")
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The Kepala Pusbang's view of where the programme stands (also Ketua Tim and TPI)."""
-    from django.utils import timezone
-
-    from workplan.permissions import access_selected_plan
-
-    from . import dashboard as numbers
-
     require(request.user, Action.VIEW_DASHBOARD)
     plan = access_selected_plan(request.user, request.GET.get("tahun"))
     if plan is None:
@@ -89,27 +105,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = numbers.build(
         plan=plan, today=timezone.localdate(), sort=request.GET.get("urut", "days")
     )
-    from .reports import lke_summary
-
     context.update({"plan": plan, "nav_active": "dashboard", "lke": lke_summary(plan)})
     return render(request, "monev/dashboard.html", context)
 
 
+def activity_plan(request: HttpRequest, year: int) -> HttpResponse:
+    """The *Rencana Kegiatan* month by month, with what was realised beside it."""
+    plan = access_plan(request.user, year)
+    return render(
+        request,
+        "monev/activity_grid.html",
+        {
+            "plan": plan,
+            "grid": selectors.activity_grid(
+                plan=plan, user=request.user, today=timezone.localdate()
+            ),
+            "month_names": MONTH_NAMES,
+            "may_edit": can(request.user, Action.MANAGE_PLAN),
+            "nav_active": "activities",
+        },
+    )
+
+
 def realisation_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     """The area's PIC records, per month, whether a planned activity took place."""
-    from evidence.audit import client_ip
-    from evidence.models import EvidenceVersion
-    from workplan.models import Activity
-    from workplan.permissions import access_plan
-
-    from .choices import Realisation
-    from .models import ActivityRealisation
-
     plan = access_plan(request.user, year)
-    activity = get_object_or_404(
-        Activity.objects.select_related("pokja__area", "pokja__plan"), pokja__plan=plan, pk=pk
-    )
-    require(request.user, Action.RECORD_REALISATION, activity.pokja)
+    activity = access_activity(request.user, plan, pk, Action.RECORD_REALISATION)
     errors = []
     if request.method == "POST":
         month = request.POST.get("month", "")
@@ -133,27 +154,10 @@ def realisation_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
                 _("Realisasi kegiatan %(no)s %(area)s disimpan.")
                 % {"no": activity.number, "area": activity.pokja.area.code},
             )
-            from django.urls import reverse
-
             return redirect(
-                reverse("workplan:activities", args=[plan.year])
-                + f"#area-{activity.pokja.area.code}"
+                reverse("monev:activities", args=[plan.year]) + f"#area-{activity.pokja.area.code}"
             )
-    from workplan.choices import MONTH_NAMES
-
-    recorded = {
-        r.month: r
-        for r in ActivityRealisation.objects.filter(activity=activity).prefetch_related("evidence")
-    }
-    versions = (
-        EvidenceVersion.objects.filter(
-            requirement__cell__quarter__plan=plan,
-            requirement__cell__area=activity.pokja.area,
-            withdrawn_at__isnull=True,
-        )
-        .select_related("requirement__cell__quarter")
-        .order_by("-uploaded_at")[:50]
-    )
+    recorded = selectors.realisations_of(activity)
     return render(
         request,
         "monev/realisation_form.html",
@@ -161,7 +165,7 @@ def realisation_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             "plan": plan,
             "activity": activity,
             "errors": errors,
-            "versions": versions,
+            "versions": selectors.realisation_evidence_choices(activity),
             "months": [
                 (i, name, i in activity.months, recorded.get(i))
                 for i, name in enumerate(MONTH_NAMES, start=1)
@@ -173,107 +177,42 @@ def realisation_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     )
 
 
-def report_list(request: HttpRequest) -> HttpResponse:
-    """The reports page: ask for a report, watch its status, download it."""
-    from workplan.permissions import access_selected_plan
-    from zi_portal.accounts.permissions import can
-
-    from .models import Report
-
-    require(request.user, Action.DOWNLOAD_REPORTS)
-    plan = access_selected_plan(request.user, request.GET.get("tahun"))
-    if plan is None:
-        return render(request, "workplan/plan_empty.html")
-    reports = list(
-        Report.objects.filter(plan=plan)
-        .select_related("requested_by")
-        .order_by("-requested_at")[:100]
-    )
-    busy = any(r.status in ("queued", "building") for r in reports)
+def narrative_edit(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    """The area's PIC (or the Ketua Tim) writes the year's good-practice and impact
+    narratives for the annual report."""
+    plan = access_plan(request.user, year)
+    pokja = access_pokja(request.user, plan, code, Action.WRITE_NARRATIVE)
+    narrative = selectors.narrative_for(plan, pokja.area)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.narrative_save(
+                pokja=pokja,
+                user=request.user,
+                good_practice=request.POST.get("good_practice", ""),
+                impact=request.POST.get("impact", ""),
+                ip=client_ip(request),
+            )
+        except Refused as exc:
+            errors.append(exc.message)
+            narrative.good_practice = request.POST.get("good_practice", "")
+            narrative.impact = request.POST.get("impact", "")
+        else:
+            messages.success(
+                request,
+                _("Narasi area %(area)s tahun %(year)s disimpan.")
+                % {"area": pokja.area.code, "year": plan.year},
+            )
+            return redirect(reverse("evidence:area", args=[plan.year, pokja.area.code]))
     return render(
         request,
-        "monev/report_list.html",
+        "monev/narrative_form.html",
         {
             "plan": plan,
-            "reports": reports,
-            "busy": busy,
-            "nav_active": "reports",
-            "may_request": can(request.user, Action.REQUEST_REPORT),
+            "pokja": pokja,
+            "narrative": narrative,
+            "errors": errors,
+            "max_chars": services.NARRATIVE_MAX_CHARS,
+            "nav_active": "overview",
         },
     )
-
-
-@require_POST
-def report_request(request: HttpRequest) -> HttpResponse:
-    from workplan.permissions import access_selected_plan
-
-    from .choices import ReportKind
-    from .reports import report_request as queue_report
-
-    require(request.user, Action.REQUEST_REPORT)
-    plan = access_selected_plan(request.user, request.GET.get("tahun"))
-    choice = request.POST.get("jenis", "")
-    kinds = {
-        "tw1": (ReportKind.QUARTERLY, 1),
-        "tw2": (ReportKind.QUARTERLY, 2),
-        "tw3": (ReportKind.QUARTERLY, 3),
-        "tw4": (ReportKind.QUARTERLY, 4),
-        "tahunan": (ReportKind.ANNUAL, None),
-    }
-    kinds.update({f"zip-tw{n}": (ReportKind.BUNDLE, n) for n in range(1, 5)})
-    kinds["zip-tahunan"] = (ReportKind.BUNDLE, None)
-    if plan is None or choice not in kinds:
-        messages.error(request, _("Pilih jenis laporan: TW I–IV, tahunan, atau paket evidence."))
-        return redirect("monev:reports")
-    kind, quarter = kinds[choice]
-    report = queue_report(plan=plan, kind=kind, quarter=quarter, user=request.user)
-    messages.success(
-        request,
-        _("%(report)s dimasukkan ke antrean. Halaman ini diperbarui sendiri sampai laporan siap.")
-        % {"report": report},
-    )
-    return redirect("monev:reports")
-
-
-def report_download(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.core.files.storage import default_storage
-    from django.http import FileResponse, Http404
-
-    from .choices import ReportStatus
-    from .models import Report
-
-    require(request.user, Action.DOWNLOAD_REPORTS)
-    report = get_object_or_404(Report.objects.select_related("plan__unit"), pk=pk)
-    unit_id = getattr(request.user, "unit_id", None)
-    if (unit_id and report.plan.unit_id != unit_id) or report.status != ReportStatus.READY:
-        raise Http404(_("Laporan ini tidak ada atau belum siap."))
-    name = report.file.name.rsplit("/", 1)[-1]
-    response = FileResponse(
-        default_storage.open(report.file.name, "rb"),
-        as_attachment=True,
-        filename=name,
-        content_type="application/zip" if name.endswith(".zip") else "application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def monev_xlsx(request: HttpRequest) -> HttpResponse:
-    """The monev tables (status per item, findings) as one workbook."""
-    from django.utils import timezone
-
-    from workplan.permissions import access_selected_plan
-
-    from .xlsx import monev_workbook
-
-    require(request.user, Action.DOWNLOAD_REPORTS)
-    plan = access_selected_plan(request.user, request.GET.get("tahun"))
-    if plan is None:
-        return render(request, "workplan/plan_empty.html")
-    response = HttpResponse(
-        monev_workbook(plan=plan, today=timezone.localdate()),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="monev-zi-{plan.year}.xlsx"'
-    return response

@@ -4,26 +4,23 @@ every required evidence item ("Status Butir") and the findings with their follow
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Max
 from django.utils import timezone, translation
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from evidence.choices import ItemStatus
 from evidence.models import EvidenceVersion, Review
 from evidence.selectors import plan_item_statuses
+from evidence.status import is_late
+from findings.choices import FindingStatus
+from findings.models import Finding
+from findings.selectors import is_past_due
 from workplan.choices import QUARTER_LABELS
 from workplan.models import WorkPlan
-
-from .choices import FindingStatus
-from .models import Finding
-
-DATE_FORMAT = "DD-MM-YYYY"
+from zi_portal.core.exports import table_sheet, workbook_bytes
 
 # (header, column width)
 STATUS_COLUMNS = [
@@ -48,7 +45,6 @@ FINDING_COLUMNS = [
     ("Tindak Lanjut", 50),
     ("Lewat Batas", 11),
 ]
-OPEN_FINDING = {FindingStatus.OPEN, FindingStatus.IN_PROGRESS}
 
 
 def _yes_no(value: bool) -> str:
@@ -79,9 +75,7 @@ def status_rows(plan: WorkPlan, today: date) -> Iterable[list]:
     for item in items:
         quarter = item.cell.quarter
         uploaded = last_upload.get(item.pk)
-        late = item.status in (ItemStatus.MISSING, ItemStatus.REVISE) and (
-            today >= quarter.overdue_from
-        )
+        late = is_late(item.status, quarter, today)
         yield [
             QUARTER_LABELS[quarter.number],
             item.cell.area.code,
@@ -131,40 +125,14 @@ def finding_rows(plan: WorkPlan, today: date) -> Iterable[list]:
             finding.due_date,
             str(FindingStatus(finding.status).label),
             finding.follow_up,
-            _yes_no(finding.status in OPEN_FINDING and finding.due_date < today),
+            _yes_no(is_past_due(finding, today)),
         ]
 
 
 def monev_workbook(*, plan: WorkPlan, today: date) -> bytes:
     """The workbook as XLSX bytes. ``today`` decides what counts as late."""
     wb = Workbook()
-    header_font = Font(bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor="1F4E79")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    sheets = [
-        ("Status Butir", STATUS_COLUMNS, status_rows),
-        ("Temuan", FINDING_COLUMNS, finding_rows),
-    ]
     with translation.override("id"):
-        for index, (title, columns, rows) in enumerate(sheets):
-            ws = wb.active if index == 0 else wb.create_sheet()
-            ws.title = title
-            ws.append([header for header, _width in columns])
-            for cell in ws[1]:
-                cell.font = header_font
-                cell.fill = header_fill
-                cell.alignment = wrap
-            for row in rows(plan, today):
-                ws.append(row)
-            for col_index, (_header, width) in enumerate(columns, start=1):
-                ws.column_dimensions[get_column_letter(col_index)].width = width
-            for row in ws.iter_rows(min_row=2):
-                for cell in row:
-                    cell.alignment = wrap
-                    if isinstance(cell.value, date):
-                        cell.number_format = DATE_FORMAT
-            ws.freeze_panes = "A2"
-            ws.auto_filter.ref = ws.dimensions
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        table_sheet(wb, "Status Butir", STATUS_COLUMNS, status_rows(plan, today), first=True)
+        table_sheet(wb, "Temuan", FINDING_COLUMNS, finding_rows(plan, today))
+    return workbook_bytes(wb)

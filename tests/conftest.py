@@ -159,9 +159,9 @@ def no_demo(db):
     """The database as ``migrate`` leaves it (change areas, roles, no plan, no accounts,
     no LKE master): the seeded demo is deleted inside this test's transaction, which is
     rolled back afterwards. For tests about loading into an empty database."""
+    from lke.models import LkeMaster, Proposal
     from workplan.models import Unit, WorkPlan
     from zi_portal.accounts.models import User
-    from zi_portal.lke.models import LkeMaster, Proposal
 
     for model in (Proposal, WorkPlan, LkeMaster, User, Unit):
         model.objects.all().delete()

@@ -1,5 +1,9 @@
 from django.contrib import admin
 
+from zi_portal.accounts.models import User
+from zi_portal.core.audit import audit_record, client_ip
+from zi_portal.core.choices import AuditAction
+
 from .models import (
     Activity,
     ChangeArea,
@@ -121,10 +125,6 @@ class CommitmentCellAdmin(admin.ModelAdmin):
         before = CommitmentCell.objects.filter(pk=obj.pk).values_list("pic_id", flat=True).first()
         super().save_model(request, obj, form, change)
         if change and before != obj.pic_id:
-            from evidence.audit import audit_record, client_ip
-            from evidence.choices import AuditAction
-            from zi_portal.accounts.models import User
-
             old = User.objects.filter(pk=before).first()
             audit_record(
                 actor=request.user,

@@ -4,13 +4,13 @@ the activity plan, as CSV or as one XLSX workbook with both sheets."""
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable
 from typing import IO
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+
+from zi_portal.core.exports import table_sheet
+from zi_portal.core.exports import workbook_bytes as as_bytes
 
 from .models import Activity, WorkPlan
 from .selectors import cells_for_plan
@@ -107,28 +107,10 @@ def workbook_bytes(plan: WorkPlan) -> bytes:
     """Both tables as sheets of one XLSX workbook."""
     wb = Workbook()
     sheets = [("Matriks Komitmen", "commitments"), ("Rencana Kerja", "activities")]
-    header_font = Font(bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor="1F4E79")
-    wrap = Alignment(wrap_text=True, vertical="top")
     for index, (title, table) in enumerate(sheets):
-        ws = wb.active if index == 0 else wb.create_sheet()
-        ws.title = title
-        columns = TABLES[table]
-        ws.append([XLSX_HEADERS[c] for c in columns])
-        for cell in ws[1]:
-            cell.font = header_font
-            cell.fill = header_fill
-            cell.alignment = wrap
-        for row in ROW_BUILDERS[table](plan):
-            ws.append(row)
-        for col_index, column in enumerate(columns, start=1):
-            width = 60 if column in ("outputs", "evidence_item", "activity") else 18
-            ws.column_dimensions[get_column_letter(col_index)].width = width
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                cell.alignment = wrap
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+        columns = [
+            (XLSX_HEADERS[c], 60 if c in ("outputs", "evidence_item", "activity") else 18)
+            for c in TABLES[table]
+        ]
+        table_sheet(wb, title, columns, ROW_BUILDERS[table](plan), first=index == 0)
+    return as_bytes(wb)

@@ -4,9 +4,6 @@ quarters, the commitment matrix with its required evidence, and the activity pla
 Another year or another unit is new rows, never new code.
 """
 
-import calendar
-from datetime import date, timedelta
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -14,8 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from zi_portal.core.models import TimeStampedModel
+from zi_portal.core.periods import Deadline, quarter_months
 
 from .choices import QUARTER_LABELS, AreaCode
+from .querysets import (
+    ActivityQuerySet,
+    CommitmentCellQuerySet,
+    EvidenceRequirementQuerySet,
+    PokjaQuerySet,
+    UnitQuerySet,
+    WorkPlanQuerySet,
+)
 
 
 class Unit(TimeStampedModel):
@@ -25,6 +31,8 @@ class Unit(TimeStampedModel):
     name = models.CharField(_("nama"), max_length=255)
     short_name = models.CharField(_("nama singkat"), max_length=100)
     parent_name = models.CharField(_("instansi induk"), max_length=255, blank=True)
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit kerja")
@@ -54,6 +62,8 @@ class WorkPlan(TimeStampedModel):
         blank=True,
         help_text=_("Tafsiran yang diambil saat dokumen disalin menjadi data."),
     )
+
+    objects = WorkPlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rencana kerja")
@@ -99,6 +109,8 @@ class Pokja(TimeStampedModel):
         verbose_name=_("area perubahan"),
     )
     name = models.CharField(_("nama pokja"), max_length=150)
+
+    objects = PokjaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pokja")
@@ -193,15 +205,16 @@ class PokjaMember(TimeStampedModel):
         return f"{self.user} – {self.pokja}"
 
 
-def quarter_last_day(year: int, number: int) -> date:
-    month = number * 3
-    return date(year, month, calendar.monthrange(year, month)[1])
+def default_grace_days() -> int:
+    """Grace days of a new quarter: ``ZI_DEFAULT_GRACE_DAYS`` (the one default)."""
+    return settings.ZI_DEFAULT_GRACE_DAYS
 
 
 class Quarter(TimeStampedModel):
     """A quarter (triwulan, TW I–IV) of a plan: its focus and when its evidence is due.
 
-    Items still missing after ``due_date + grace_days`` are overdue.
+    ``deadline`` is the due date with its grace days; when an item counts as late is
+    decided in ``zi_portal.core.periods`` and ``evidence.status``.
     """
 
     plan = models.ForeignKey(
@@ -210,7 +223,9 @@ class Quarter(TimeStampedModel):
     number = models.PositiveSmallIntegerField(_("triwulan"))
     focus = models.CharField(_("fokus"), max_length=150)
     due_date = models.DateField(_("batas waktu"))
-    grace_days = models.PositiveSmallIntegerField(_("masa tenggang (hari)"), default=7)
+    grace_days = models.PositiveSmallIntegerField(
+        _("masa tenggang (hari)"), default=default_grace_days
+    )
 
     class Meta:
         verbose_name = _("triwulan")
@@ -232,12 +247,12 @@ class Quarter(TimeStampedModel):
 
     @property
     def months(self) -> list[int]:
-        return [self.number * 3 - 2, self.number * 3 - 1, self.number * 3]
+        return quarter_months(self.number)
 
     @property
-    def overdue_from(self) -> date:
-        """First day on which a missing item of this quarter is overdue."""
-        return self.due_date + timedelta(days=self.grace_days + 1)
+    def deadline(self) -> Deadline:
+        """When this quarter's evidence is due, with its grace days."""
+        return Deadline(self.due_date, self.grace_days)
 
 
 class CommitmentCell(TimeStampedModel):
@@ -264,6 +279,8 @@ class CommitmentCell(TimeStampedModel):
         blank=True,
         help_text=_("Nama PIC sebagaimana tertulis dalam dokumen program kerja."),
     )
+
+    objects = CommitmentCellQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sel matriks komitmen")
@@ -325,6 +342,8 @@ class EvidenceRequirement(TimeStampedModel):
         _("sub-butir"), default=list, blank=True, validators=[_validate_sub_points]
     )
 
+    objects = EvidenceRequirementQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("kewajiban unggah evidence")
         verbose_name_plural = pgettext_lazy("jamak", "kewajiban unggah evidence")
@@ -368,6 +387,8 @@ class Activity(TimeStampedModel):
             "bulan hilang dari dokumen; menjadi salah setelah Ketua Tim menetapkannya."
         ),
     )
+
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kegiatan")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from zi_portal.accounts.permissions import Action, require
 
-from .models import Activity, Pokja, WorkPlan
+from .models import Activity, Pokja, PokjaMember, WorkPlan
 from .selectors import plan_for_year, plan_list
 
 
@@ -47,6 +47,14 @@ def access_activity(
     if activity is None:
         raise Http404(_("Kegiatan tidak ditemukan."))
     return activity
+
+
+def access_member(user: Any, pokja: Pokja, pk: int) -> PokjaMember:
+    """A membership of ``pokja`` (already accessed for managing its members)."""
+    member = PokjaMember.objects.select_related("user", "pokja").filter(pokja=pokja, pk=pk).first()
+    if member is None:
+        raise Http404(_("Anggota pokja tidak ditemukan."))
+    return member
 
 
 def access_selected_plan(user: Any, year: str | None = None) -> WorkPlan | None:

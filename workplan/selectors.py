@@ -11,10 +11,9 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from zi_portal.accounts.permissions import Action, can, cells_in_scope, cells_in_upload_scope
+from zi_portal.accounts.permissions import Action, can
 
 from .models import (
-    Activity,
     ChangeArea,
     CommitmentCell,
     EvidenceRequirement,
@@ -27,9 +26,12 @@ from .models import (
 
 
 def plan_list(*, user: Any) -> QuerySet[WorkPlan]:
-    plans = WorkPlan.objects.select_related("unit").order_by("-year", "unit__name")
-    unit_id = getattr(user, "unit_id", None)
-    return plans.filter(unit_id=unit_id) if unit_id else plans
+    """The plans of the user's unit, newest first."""
+    return (
+        WorkPlan.objects.restrict(user, Action.VIEW_PLAN)
+        .select_related("unit")
+        .order_by("-year", "unit__name")
+    )
 
 
 def plan_for_year(*, user: Any, year: int) -> WorkPlan | None:
@@ -56,45 +58,28 @@ class MatrixQuarter:
     cells: list[CommitmentCell] = field(default_factory=list)
 
 
+def _mark_mine(plan: WorkPlan, cells: list[CommitmentCell], user: Any) -> None:
+    """``is_mine`` on each cell: the user uploads to it as its PIC or a pokja member
+    (the Ketua Tim, who may upload everywhere, has no cells of their own)."""
+    mine: set[int] = set()
+    if not (user.is_superuser or can(user, Action.MANAGE_PLAN)):
+        rows = CommitmentCell.objects.filter(quarter__plan=plan, pk__in=[c.pk for c in cells])
+        mine = set(rows.restrict(user, Action.UPLOAD_EVIDENCE).values_list("pk", flat=True))
+    for cell in cells:
+        cell.is_mine = cell.pk in mine
+
+
 def commitment_matrix(*, plan: WorkPlan, user: Any) -> list[MatrixQuarter]:
     """The Matriks Komitmen as the document lays it out: quarter by quarter, each with
-    its area cells. Each cell gets ``is_mine`` (the user may upload to it)."""
-    mine = (
-        set(
-            cells_in_upload_scope(
-                user, CommitmentCell.objects.filter(quarter__plan=plan)
-            ).values_list("pk", flat=True)
-        )
-        if not (user.is_superuser or can(user, Action.MANAGE_PLAN))
-        else set()
-    )
+    its area cells. Each cell gets ``is_mine``."""
     rows: dict[int, MatrixQuarter] = {
         q.pk: MatrixQuarter(q) for q in Quarter.objects.filter(plan=plan).order_by("number")
     }
     cells = list(cells_for_plan(plan))
-    attach_evidence_status(plan=plan, cells=cells, user=user)
+    _mark_mine(plan, cells, user)
     for cell in cells:
-        cell.is_mine = cell.pk in mine
         rows[cell.quarter_id].cells.append(cell)
     return list(rows.values())
-
-
-def attach_evidence_status(*, plan: WorkPlan, cells: list[CommitmentCell], user: Any) -> None:
-    """Give each cell ``items`` (its requirements with their evidence status),
-    ``progress`` and ``may_view`` (the user may open its evidence). Three queries."""
-    from evidence.selectors import plan_item_statuses, progress_by_cell
-
-    statuses = plan_item_statuses(plan)
-    progress = progress_by_cell(statuses.values())
-    visible = set(
-        cells_in_scope(
-            user, CommitmentCell.objects.filter(quarter__plan=plan), Action.VIEW_EVIDENCE
-        ).values_list("pk", flat=True)
-    )
-    for cell in cells:
-        cell.items = [statuses[r.pk] for r in cell.requirements.all()]
-        cell.progress = progress.get(cell.pk)
-        cell.may_view = cell.pk in visible
 
 
 @dataclass
@@ -155,64 +140,11 @@ def plan_overview(*, plan: WorkPlan) -> dict[str, Any]:
     }
 
 
-def activity_grid(*, plan: WorkPlan, user: Any, today) -> list[tuple[Pokja, list[Activity]]]:
-    """Per area, its activities with ``month_flags`` (12 booleans: planned) and
-    ``month_states`` (planned, late, done, partial, not done) beside the plan, and
-    ``may_record`` (the user may record realisation for the area)."""
-    from monev.dashboard import month_state
-    from monev.models import ActivityRealisation
-
-    pokjas = (
-        Pokja.objects.filter(plan=plan)
-        .select_related("area")
-        .prefetch_related(
-            Prefetch(
-                "activities",
-                queryset=Activity.objects.order_by("number").prefetch_related(
-                    Prefetch("realisations", queryset=ActivityRealisation.objects.all())
-                ),
-            )
-        )
-        .order_by("area__order")
-    )
-    recordable = (
-        set(
-            cells_in_scope(
-                user, CommitmentCell.objects.filter(quarter__plan=plan, pic=user)
-            ).values_list("area_id", flat=True)
-        )
-        if not can(user, Action.MANAGE_PLAN)
-        else None
-    )
-    grid = []
-    for pokja in pokjas:
-        activities = list(pokja.activities.all())
-        may_record = can(user, Action.RECORD_REALISATION) and (
-            recordable is None or pokja.area_id in recordable
-        )
-        for act in activities:
-            planned = set(act.months)
-            realised = {r.month: r.status for r in act.realisations.all()}
-            act.month_flags = [m in planned for m in range(1, 13)]
-            act.month_states = [
-                month_state(m in planned, realised.get(m), m, plan, today) for m in range(1, 13)
-            ]
-        pokja.may_record = may_record
-        grid.append((pokja, activities))
-    return grid
-
-
 def pokja_detail(*, pokja: Pokja, user: Any) -> dict[str, Any]:
-    """Everything the area page shows about one pokja."""
+    """Everything the area page shows about one pokja (its cells with ``is_mine``; the
+    evidence pages add the items' status)."""
     cells = list(cells_for_plan(pokja.plan).filter(area=pokja.area))
-    mine = set(
-        cells_in_upload_scope(
-            user, CommitmentCell.objects.filter(pk__in=[c.pk for c in cells])
-        ).values_list("pk", flat=True)
-    )
-    for cell in cells:
-        cell.is_mine = cell.pk in mine
-    attach_evidence_status(plan=pokja.plan, cells=cells, user=user)
+    _mark_mine(pokja.plan, cells, user)
     activities = list(pokja.activities.order_by("number"))
     for act in activities:
         planned = set(act.months)

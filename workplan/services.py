@@ -8,15 +8,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from evidence.audit import audit_record
-from evidence.choices import AuditAction
 from zi_portal.accounts.models import User
 from zi_portal.accounts.permissions import Action, require
+from zi_portal.accounts.roles import Role
+from zi_portal.accounts.services import roles_ensure
+from zi_portal.core.audit import audit_record
+from zi_portal.core.choices import AuditAction
+from zi_portal.core.errors import Refused
+from zi_portal.core.periods import quarter_last_day
 
 from .choices import AREA_ORDER, AreaCode
 from .models import (
@@ -32,7 +35,7 @@ from .models import (
     Quarter,
     Unit,
     WorkPlan,
-    quarter_last_day,
+    default_grace_days,
 )
 
 PLAN_FORMAT = "zi-portal-plan/1"
@@ -159,7 +162,7 @@ def plan_import(*, data: dict[str, Any], replace: bool = False) -> tuple[WorkPla
                 due_date=date.fromisoformat(q["due_date"])
                 if q.get("due_date")
                 else quarter_last_day(year, int(q["number"])),
-                grace_days=q.get("grace_days", settings.ZI_DEFAULT_GRACE_DAYS),
+                grace_days=q.get("grace_days", default_grace_days()),
             )
             for q in data["quarters"]
         ],
@@ -299,7 +302,7 @@ def activity_months_set(
     return activity
 
 
-class MemberError(ValueError):
+class MemberError(Refused):
     """A pokja membership change was refused; the message is for the user."""
 
 
@@ -323,9 +326,6 @@ def pokja_member_add(
         raise MemberError(
             _("%(name)s sudah menjadi anggota pokja ini.") % {"name": member_user.name}
         )
-    from zi_portal.accounts.roles import Role
-    from zi_portal.accounts.services import roles_ensure
-
     groups = roles_ensure()
     member_user.groups.add(groups[Role.MEMBER])
     member = _save(PokjaMember(pokja=pokja, user=member_user, added_by=added_by))

@@ -6,11 +6,8 @@ app_name = "workplan"
 
 urlpatterns = [
     path("<int:year>/", views.plan_overview, name="overview"),
-    path("<int:year>/matriks/", views.plan_matrix, name="matrix"),
     path("<int:year>/unduh.<str:fmt>", views.plan_export, name="export"),
-    path("<int:year>/kegiatan/", views.activity_plan, name="activities"),
     path("<int:year>/kegiatan/<int:pk>/ubah/", views.activity_edit, name="activity_edit"),
-    path("<int:year>/area/<str:code>/", views.area_detail, name="area"),
     path("<int:year>/area/<str:code>/anggota/", views.pokja_member_add, name="member_add"),
     path(
         "<int:year>/area/<str:code>/anggota/<int:member_pk>/hapus/",

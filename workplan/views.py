@@ -6,20 +6,24 @@ import io
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evidence.audit import client_ip
-from zi_portal.accounts.permissions import Action, can
+from zi_portal.accounts.permissions import Action
+from zi_portal.core.audit import client_ip
+from zi_portal.core.exports import csv_response, xlsx_response
 
 from . import exports, selectors, services
-from .choices import AREA_ORDER, MONTH_NAMES
 from .forms import ActivityMonthsForm, PokjaMemberForm
-from .models import PokjaMember
-from .permissions import access_activity, access_plan, access_pokja, access_selected_plan
+from .permissions import (
+    access_activity,
+    access_member,
+    access_plan,
+    access_pokja,
+    access_selected_plan,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,66 +41,19 @@ def plan_overview(request: HttpRequest, year: int) -> HttpResponse:
     return render(request, "workplan/plan_overview.html", context)
 
 
-def plan_matrix(request: HttpRequest, year: int) -> HttpResponse:
-    plan = access_plan(request.user, year)
-    rows = selectors.commitment_matrix(plan=plan, user=request.user)
-    mine_count = sum(1 for row in rows for cell in row.cells if cell.is_mine)
-    only_mine = request.GET.get("milik") == "saya" and mine_count > 0
-    if only_mine:
-        for row in rows:
-            row.cells = [c for c in row.cells if c.is_mine]
-        rows = [row for row in rows if row.cells]
-    return render(
-        request,
-        "workplan/plan_matrix.html",
-        {
-            "plan": plan,
-            "rows": rows,
-            "mine_count": mine_count,
-            "only_mine": only_mine,
-            "nav_active": "matrix",
-        },
-    )
-
-
 def plan_export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
     if fmt not in ("xlsx", "csv"):
         raise Http404(_("Format unduhan tidak dikenal. Yang tersedia: xlsx dan csv."))
     plan = access_plan(request.user, year, Action.EXPORT_PLAN)
     stem = f"rencana-kerja-zi-{plan.year}"
     if fmt == "xlsx":
-        response = HttpResponse(
-            exports.workbook_bytes(plan),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-        return response
+        return xlsx_response(exports.workbook_bytes(plan), f"{stem}.xlsx")
     table = request.GET.get("tabel", "commitments")
     if table not in exports.TABLES:
         table = "commitments"
     buffer = io.StringIO()
     exports.write_csv(plan, table, buffer)
-    # A BOM lets spreadsheet programs read the Indonesian text as UTF-8.
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{table}.csv"'
-    return response
-
-
-def activity_plan(request: HttpRequest, year: int) -> HttpResponse:
-    plan = access_plan(request.user, year)
-    return render(
-        request,
-        "workplan/activity_grid.html",
-        {
-            "plan": plan,
-            "grid": selectors.activity_grid(
-                plan=plan, user=request.user, today=timezone.localdate()
-            ),
-            "month_names": MONTH_NAMES,
-            "may_edit": can(request.user, Action.MANAGE_PLAN),
-            "nav_active": "activities",
-        },
-    )
+    return csv_response(buffer.getvalue(), f"{stem}-{table}.csv")
 
 
 def activity_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
@@ -117,28 +74,13 @@ def activity_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
                 % {"no": activity.number, "area": activity.pokja.area.code},
             )
             return redirect(
-                reverse("workplan:activities", args=[plan.year])
-                + f"#area-{activity.pokja.area.code}"
+                reverse("monev:activities", args=[plan.year]) + f"#area-{activity.pokja.area.code}"
             )
     else:
         form = ActivityMonthsForm(initial={"months": activity.months})
     return render(
         request, "workplan/activity_edit.html", {"plan": plan, "activity": activity, "form": form}
     )
-
-
-def area_detail(request: HttpRequest, year: int, code: str) -> HttpResponse:
-    plan = access_plan(request.user, year)
-    pokja = access_pokja(request.user, plan, code)
-    context = {
-        "plan": plan,
-        "pokja": pokja,
-        "member_form": PokjaMemberForm(),
-        "area_codes": AREA_ORDER,
-        "month_names": MONTH_NAMES,
-    }
-    context.update(selectors.pokja_detail(pokja=pokja, user=request.user))
-    return render(request, "workplan/pokja_detail.html", context)
 
 
 @require_POST
@@ -165,16 +107,14 @@ def pokja_member_add(request: HttpRequest, year: int, code: str) -> HttpResponse
                 _("%(name)s ditambahkan ke %(pokja)s.")
                 % {"name": member.user.name, "pokja": pokja.name},
             )
-    return redirect(reverse("workplan:area", args=[plan.year, pokja.area.code]) + "#anggota")
+    return redirect(reverse("evidence:area", args=[plan.year, pokja.area.code]) + "#anggota")
 
 
 @require_POST
 def pokja_member_remove(request: HttpRequest, year: int, code: str, member_pk: int) -> HttpResponse:
     plan = access_plan(request.user, year)
     pokja = access_pokja(request.user, plan, code, Action.MANAGE_POKJA_MEMBERS)
-    member = get_object_or_404(
-        PokjaMember.objects.select_related("user", "pokja"), pokja=pokja, pk=member_pk
-    )
+    member = access_member(request.user, pokja, member_pk)
     services.pokja_member_remove(member=member, removed_by=request.user, ip=client_ip(request))
     messages.success(request, _("%(name)s dikeluarkan dari pokja.") % {"name": member.user.name})
-    return redirect(reverse("workplan:area", args=[plan.year, pokja.area.code]) + "#anggota")
+    return redirect(reverse("evidence:area", args=[plan.year, pokja.area.code]) + "#anggota")

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from workplan.models import CommitmentCell, Pokja
 from workplan.services import pokja_member_add
 from zi_portal.accounts.models import User
-from zi_portal.accounts.permissions import Action, can, cells_in_upload_scope
+from zi_portal.accounts.permissions import Action, can
 
 A = Action
 Y, N = True, False
@@ -91,9 +91,9 @@ def test_table_covers_every_action():
 def test_role_by_action(people, demo, action):
     plan = demo["plan"]
     pw_cell = CommitmentCell.objects.get(quarter__plan=plan, quarter__number=2, area__code="PW")
-    from monev.models import Finding
+    from findings.models import Finding
 
-    finding = Finding(
+    finding = Finding.objects.create(
         plan=plan,
         cell=pw_cell,
         area=pw_cell.area,
@@ -127,12 +127,11 @@ def test_upload_scope_queryset(people, demo):
     cells = CommitmentCell.objects.filter(quarter__plan=demo["plan"])
 
     def codes(who):
-        return sorted(
-            {c.area.code for c in cells_in_upload_scope(people[who], cells).select_related("area")}
-        )
+        rows = cells.restrict(people[who], Action.UPLOAD_EVIDENCE).select_related("area")
+        return sorted({c.area.code for c in rows})
 
     assert codes("pic") == ["PW"]
-    assert cells_in_upload_scope(people["pic"], cells).count() == 4
+    assert cells.restrict(people["pic"], Action.UPLOAD_EVIDENCE).count() == 4
     assert codes("member") == ["PW"]
     assert codes("pic_other") == ["TL"]
     assert codes("ketua") == ["AK", "MP", "PP", "PW", "SDM", "TL"]

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from evidence import views as evidence_views
+from monev import views as monev_views
 from tests.evidence import samples
 
 from .conftest import LOGIN_PATH, MATRIX_PATH, PHONE, login
@@ -35,7 +35,7 @@ RELOAD_LINK = "Muat ulang halaman untuk melihat versi baru"
 
 
 class _PinnedTimezone:
-    """``django.utils.timezone`` for the evidence views, with today pinned."""
+    """``django.utils.timezone`` for *Tugas saya* (monev), with today pinned."""
 
     def __getattr__(self, name: str):
         return getattr(timezone, name)
@@ -48,7 +48,7 @@ class _PinnedTimezone:
 @pytest.fixture
 def pinned_today(monkeypatch):
     # The live server is a thread of this process, so the patch reaches it.
-    monkeypatch.setattr(evidence_views, "timezone", _PinnedTimezone())
+    monkeypatch.setattr(monev_views, "timezone", _PinnedTimezone())
     return TODAY
 
 

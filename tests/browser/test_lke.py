@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from lke import selectors, services
+from lke.models import LkeAnswer, Side
 from workplan.models import EvidenceRequirement
-from zi_portal.lke import services
-from zi_portal.lke.models import LkeAnswer, Side
 
 from .conftest import PHONE, login
 
@@ -152,7 +152,7 @@ def test_pic_answers_pw_with_evidence_and_summary_shows_the_new_score(
     live_demo, live_server, page: Page
 ):
     plan = live_demo["plan"]
-    master = services.master_for_year(YEAR)
+    master = selectors.master_for_year(YEAR)
     assert master is not None, "seed_demo loads the 2026 LKE master list"
     items = list(
         EvidenceRequirement.objects.filter(cell__quarter__plan=plan, cell__area__code="PW")
@@ -228,12 +228,12 @@ def test_pic_answers_pw_with_evidence_and_summary_shows_the_new_score(
     # 6. The summary shows the new score, the one the scoring service computes.
     page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="LKE").click()
     expect(page).to_have_url(live_server.url + SUMMARY_PATH)
-    score = services.unit_score(unit=plan.unit, master=master, side=Side.UNIT)
+    score = selectors.unit_score(unit=plan.unit, master=master, side=Side.UNIT)
     area, grand = score.area("PW").score, score.total
     assert area > 0 and grand > 0, (area, grand)
     expect(pw_score).to_have_text(comma(area))
     expect(total).to_have_text(comma(grand))
-    stored = services.answer_values(unit=plan.unit, master=master, side=Side.UNIT)
+    stored = selectors.answer_values(unit=plan.unit, master=master, side=Side.UNIT)
     assert stored == {
         CAMPAIGN: "A",
         COMPLAINTS_POLICY: "A",
@@ -289,7 +289,7 @@ def assert_fits(page: Page, what: str) -> dict:
 def test_lke_pages_fit_a_phone(live_demo, live_server, phone_page: Page):
     page = phone_page
     plan = live_demo["plan"]
-    master = services.master_for_year(YEAR)
+    master = selectors.master_for_year(YEAR)
     item = (
         EvidenceRequirement.objects.filter(cell__quarter__plan=plan, cell__area__code="PW")
         .order_by("cell__quarter__number", "order")

@@ -47,7 +47,7 @@ def test_english_catalog_is_complete_and_compiled():
 def test_pages_speak_english_when_chosen(client, demo):
     client.force_login(demo["users"]["pic.pw"])
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    body = client.get(reverse("workplan:matrix", args=[2026])).content.decode()
+    body = client.get(reverse("evidence:matrix", args=[2026])).content.decode()
     assert "Commitment Matrix" in body
     assert "Your cell" in body
     assert "Sel Anda" not in body

@@ -65,6 +65,49 @@ def mp4() -> bytes:
     return b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 64
 
 
+def iso_media(major: bytes, *compatible: bytes, minor: int = 0, payload: bytes = b"") -> bytes:
+    """An ISO base media file as phones write it: an ``ftyp`` box (size, 'ftyp', major
+    brand, minor version, compatible brands), a ``free`` box and a small ``mdat`` box."""
+    brands = b"".join(compatible)
+    ftyp = (16 + len(brands)).to_bytes(4, "big") + b"ftyp" + major
+    ftyp += minor.to_bytes(4, "big") + brands
+    data = payload or major + b"".join(compatible) + b"\x00\x11\x22\x33" * 8
+    return ftyp + b"\x00\x00\x00\x08free" + (8 + len(data)).to_bytes(4, "big") + b"mdat" + data
+
+
+# Brands as real devices write them (major brand, compatible brands).
+IPHONE_HEIC = iso_media(b"heic", b"mif1", b"MiHE", b"miaf", b"MiHB", b"heic")
+SAMSUNG_HEIC = iso_media(b"mif1", b"mif1", b"heic")  # structural HEIF brand, HEVC inside
+HEIF_IMAGE = iso_media(b"mif1", b"mif1", b"miaf")
+IPHONE_MOV = iso_media(b"qt  ", b"qt  ", minor=0x20050300)
+ANDROID_MP4 = iso_media(b"mp42", b"isom", b"mp42")
+VOICE_MEMO_M4A = iso_media(b"M4A ", b"M4A ", b"mp42", b"isom")
+AUDIOBOOK_M4B = iso_media(b"M4B ", b"M4B ", b"mp42", b"isom", minor=0x200)
+GENERIC_M4A = iso_media(b"mp42", b"M4A ", b"mp42", b"isom")  # audio said only by a compatible
+ITUNES_M4V = iso_media(b"M4V ", b"M4V ", b"M4A ", b"mp42", b"isom", minor=1)  # video
+OLD_PHONE_3GP = iso_media(b"3gp4", b"isom", b"3gp4", minor=0x200)
+CANON_CR3 = iso_media(b"crx ", b"crx ", b"isom", minor=1)  # a raw photo, not a video
+PROTECTED_M4P = iso_media(b"M4P ", b"M4P ", b"M4A ", b"mp42", b"isom")
+AVIF = iso_media(b"avif", b"avif", b"mif1", b"miaf", b"MA1B")
+
+# name as uploaded: (bytes, content type, name as stored and downloaded)
+ISO_MEDIA = {
+    "foto.heic": (IPHONE_HEIC, "image/heic", "foto.heic"),
+    "IMG_0042.HEIC": (SAMSUNG_HEIC, "image/heic", "IMG_0042.heic"),
+    "gambar.heif": (HEIF_IMAGE, "image/heif", "gambar.heif"),
+    "rapat.mov": (IPHONE_MOV, "video/quicktime", "rapat.mov"),
+    "video.mp4": (ANDROID_MP4, "video/mp4", "video.mp4"),
+    "rekaman.m4a": (VOICE_MEMO_M4A, "audio/mp4", "rekaman.m4a"),
+    "materi.m4b": (AUDIOBOOK_M4B, "audio/mp4", "materi.m4b"),
+    # Named by the content, whatever the name said:
+    "foto-dari-wa.mp4": (IPHONE_HEIC, "image/heic", "foto-dari-wa.heic"),
+    "wawancara.mp4": (GENERIC_M4A, "audio/mp4", "wawancara.m4a"),
+    "liputan.m4v": (ITUNES_M4V, "video/mp4", "liputan.m4v"),
+    "lama.3gp": (OLD_PHONE_3GP, "video/mp4", "lama.mp4"),
+    "klip.mp4": (IPHONE_MOV, "video/quicktime", "klip.mov"),
+}
+
+
 ACCEPTED = {
     # name: (bytes, detected content type)
     "laporan.pdf": (pdf(), "application/pdf"),
@@ -93,6 +136,10 @@ ACCEPTED = {
         "application/vnd.oasis.opendocument.presentation",
     ),
     "video.mp4": (mp4(), "video/mp4"),
+    "foto.heic": (IPHONE_HEIC, "image/heic"),
+    "gambar.heif": (HEIF_IMAGE, "image/heif"),
+    "rapat.mov": (IPHONE_MOV, "video/quicktime"),
+    "rekaman.m4a": (VOICE_MEMO_M4A, "audio/mp4"),
     "data.csv": (b"nama,jabatan\nIrene Septine,PIC PW\n", "text/csv"),
     "catatan.txt": (b"Rapat koordinasi ZI, 2 Maret 2026", "text/plain"),
     "arsip.zip": (_zip({"a.pdf": pdf(), "b.txt": b"isi"}), "application/zip"),
@@ -120,6 +167,7 @@ REFUSED = {
     "biner.dat": (bytes(range(256)) * 4, "unsupported_type"),
     "kosong.pdf": (b"", "empty_file"),
     "rusak.docx": (b"PK\x03\x04" + b"\x00" * 50, "corrupt_file"),
+    "kamera.cr3": (CANON_CR3, "unsupported_type"),  # an ftyp brand the portal does not know
 }
 
 

@@ -38,10 +38,10 @@ def add_evidence(demo, rounds: int) -> None:
 def pages(item_id):
     return [
         ("pic.pw", reverse("evidence:item", args=[item_id])),
-        ("pic.pw", reverse("evidence:tasks")),
+        ("pic.pw", reverse("monev:tasks")),
         ("tpi", reverse("evidence:queue") + "?state=all"),
         ("ketua", reverse("evidence:audit")),
-        ("kepala", reverse("workplan:matrix", args=[2026])),
+        ("kepala", reverse("evidence:matrix", args=[2026])),
         ("tpi", reverse("api-requirements", args=[2026])),
         ("tpi", reverse("api-requirement", args=[item_id])),
     ]

@@ -3,10 +3,10 @@ each becomes its own revision with its own history row; none is lost or duplicat
 
 import pytest
 
+from lke import services
+from lke.models import LkeAnswer, LkeAnswerChange, LkeQuestion, Side
 from tests.conftest import require_postgres
 from tests.evidence.test_concurrency import run_together
-from zi_portal.lke import services
-from zi_portal.lke.models import LkeAnswer, LkeAnswerChange, LkeQuestion, Side
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -17,9 +17,8 @@ from django.test import Client
 from django.utils.html import escape
 from openpyxl import load_workbook
 
-from workplan.models import ChangeArea, CommitmentCell, EvidenceRequirement, Quarter, Unit, WorkPlan
-from zi_portal.lke import scoring, services
-from zi_portal.lke.models import (
+from lke import exchange, scoring, selectors, services
+from lke.models import (
     Category,
     LkeAnswer,
     LkeAnswerChange,
@@ -28,6 +27,7 @@ from zi_portal.lke.models import (
     Proposal,
     Side,
 )
+from workplan.models import ChangeArea, CommitmentCell, EvidenceRequirement, Quarter, Unit, WorkPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -233,7 +233,7 @@ def test_import_takes_numbers_and_lenient_spellings(lke, tmp_path):
     )
     import_file(write(tmp_path, doc))
     by_id = {
-        a["soal_id"]: a for a in services.jawaban_unit(unit=unit, master=lke["master"])["answers"]
+        a["soal_id"]: a for a in exchange.jawaban_unit(unit=unit, master=lke["master"])["answers"]
     }
     assert (by_id[2]["jawaban_unit"], by_id[2]["jawaban_tpi"]) == ("B", "A")
     assert by_id[88]["jawaban_unit"] == "12"
@@ -542,11 +542,11 @@ def test_load_master_of_another_year(lke, tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     assert load(path) == "LKE ZI 2027: 127 soal, created."
     assert sorted(LkeMaster.objects.values_list("year", flat=True)) == [2026, 2027]
-    m2027 = services.master_for_year(2027)
+    m2027 = selectors.master_for_year(2027)
     assert m2027.pk != lke["master"].pk
     assert LkeQuestion.objects.filter(master=m2027).count() == 127
     assert LkeQuestion.objects.filter(master=lke["master"]).count() == 127
-    assert services.master_for_year(2026).sha256 == lke["master"].sha256
+    assert selectors.master_for_year(2026).sha256 == lke["master"].sha256
 
 
 # ---------------------------------------------------------------------------------------
@@ -674,7 +674,7 @@ def test_xlsx_cells_follow_the_master_mapping(lke, ketua, tmp_path):
 
     nilai = book["Nilai"]
     rows = {r[0]: r for r in nilai.iter_rows(values_only=True) if r and r[0]}
-    tree = services.parsed_master(lke["master"])
+    tree = selectors.parsed_master(lke["master"])
     values = {
         side: {a["soal_id"]: a[f"jawaban_{side}"] for a in sent if a[f"jawaban_{side}"]}
         for side in ("unit", "tpi")
@@ -724,7 +724,7 @@ def test_xlsx_writes_notes_as_text_not_formulas(lke, ketua):
 
 def test_negative_zero_survey_value_is_normalised(lke, tmp_path):
     import_file(write(tmp_path, doc_of(lke["unit"], [{"soal_id": 125, "jawaban_unit": "-0"}])))
-    answers = services.jawaban_unit(unit=lke["unit"], master=lke["master"])["answers"]
+    answers = exchange.jawaban_unit(unit=lke["unit"], master=lke["master"])["answers"]
     assert next(a for a in answers if a["soal_id"] == 125)["jawaban_unit"] == "0.00"
 
 
@@ -746,14 +746,14 @@ def test_score_api_on_the_hand_worked_borderline_wbk_case(lke, ketua):
     WBBM not met with the listed gaps."""
     from tests.lke.test_scoring import borderline_wbk
 
-    tree = services.parsed_master(lke["master"])
+    tree = selectors.parsed_master(lke["master"])
     answers = borderline_wbk(tree)
     doc = {
         "unit_id": lke["unit"].code,
         "tahun": 2026,
         "answers": [{"soal_id": sid, "jawaban_unit": value} for sid, value in answers.items()],
     }
-    services.import_jawaban_unit(json.dumps(doc).encode())
+    exchange.import_jawaban_unit(json.dumps(doc).encode())
     body = ketua.get("/api/v1/plans/2026/lke/score/", {"by": "unit"}).json()
     assert body["total"] == 75.0
     assert body["pengungkit"]["nilai"] == 42.75
@@ -804,7 +804,7 @@ def test_version_links_go_to_portalrb_and_come_back_on_import(lke, tmp_path):
         unit=lke["unit"], question=question, side=Side.UNIT, user=None, value="A",
         evidence_items=[item], evidence_versions=[version], support="Notulen rapat",
     )  # fmt: skip
-    doc = services.jawaban_unit(unit=lke["unit"], master=lke["master"])
+    doc = exchange.jawaban_unit(unit=lke["unit"], master=lke["master"])
     entry = next(a for a in doc["answers"] if a["soal_id"] == 2)
     assert entry["bukti_dukung_unit"] == (
         f"{SITE}/butir/{item.pk}/\n{SITE}/versi/{version.pk}/unduh/\nNotulen rapat"
@@ -816,5 +816,5 @@ def test_version_links_go_to_portalrb_and_come_back_on_import(lke, tmp_path):
     assert list(answer.evidence_items.all()) == [item]
     assert list(answer.evidence_versions.all()) == [version]
     assert answer.support == "Notulen rapat"
-    again = services.jawaban_unit(unit=lke["unit"], master=lke["master"])
+    again = exchange.jawaban_unit(unit=lke["unit"], master=lke["master"])
     assert again["answers"] == doc["answers"]

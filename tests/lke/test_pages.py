@@ -20,9 +20,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from workplan.models import EvidenceRequirement
-from zi_portal.lke import services
-from zi_portal.lke.models import (
+from lke import selectors, services
+from lke.models import (
     LkeAnswer,
     LkeAnswerChange,
     LkeMaster,
@@ -31,6 +30,7 @@ from zi_portal.lke.models import (
     Proposal,
     Side,
 )
+from workplan.models import EvidenceRequirement
 
 YEAR = 2026
 MASTER_FILE = Path(settings.BASE_DIR) / "fixtures" / "lke-zi-2026-master-soal.json"
@@ -642,7 +642,7 @@ def test_reader_sees_both_answers_without_forms(client, lke):
 
 
 def area_pw_score(lke):
-    return services.unit_score(unit=lke["unit"], master=lke["master"], side=Side.UNIT).area("PW")
+    return selectors.unit_score(unit=lke["unit"], master=lke["master"], side=Side.UNIT).area("PW")
 
 
 def test_area_score_follows_the_answers_in_the_users_language(client, lke):

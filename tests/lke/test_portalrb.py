@@ -18,9 +18,8 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone
 
-from workplan.models import EvidenceRequirement, Unit
-from zi_portal.lke import services
-from zi_portal.lke.models import (
+from lke import services
+from lke.models import (
     Category,
     LkeQuestion,
     PortalRBRequest,
@@ -28,6 +27,7 @@ from zi_portal.lke.models import (
     Proposal,
     Side,
 )
+from workplan.models import EvidenceRequirement, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -566,8 +566,8 @@ def test_the_access_log_is_pruned_after_its_retention(lke, settings):
 
     from django.utils import timezone
 
+    from lke.tasks import prune_portalrb_log
     from zi_portal.celery import app
-    from zi_portal.lke.tasks import prune_portalrb_log
 
     settings.ZI_PORTALRB_LOG_DAYS = 30
     client = bearer(issue_token("Lama"))

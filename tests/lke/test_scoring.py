@@ -1,4 +1,4 @@
-"""LKE ZI scoring (``zi_portal.lke.scoring``) against the hand-worked figures of
+"""LKE ZI scoring (``lke.scoring``) against the hand-worked figures of
 ``docs/lke-scoring.md``: the master list (§1), the rules (§2), Tabel 6 readiness (§3),
 the readings A1-A14 (§4) and the worked examples (§5).
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from zi_portal.lke.scoring import (
+from lke.scoring import (
     CHOICE_TYPES,
     COUNT,
     SURVEY,

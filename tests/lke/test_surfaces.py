@@ -2,25 +2,27 @@
 WBK/WBBM readiness, the dashboard shows the score, "Tugas saya" shows the PIC's areas."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
+from lke import scoring, selectors, services
+from lke.models import LkeQuestion, Predicate, Side
 from monev import reports
 from tests.monev.test_reports import pdf_text
-from zi_portal.lke import scoring, services
-from zi_portal.lke.models import LkeQuestion, Predicate, Side
 
 pytestmark = pytest.mark.django_db
 
 
 def answer(demo, soal_id: int, value: str, side: str = Side.UNIT) -> None:
-    master = services.master_for_year(2026)
+    master = selectors.master_for_year(2026)
     question = LkeQuestion.objects.select_related("master").get(master=master, soal_id=soal_id)
     services.answer_save(
         unit=demo["plan"].unit,
         question=question,
         side=side,
-        user=demo["users"]["ketua"],
+        # The TPI column is the assessors' alone.
+        user=demo["users"]["tpi" if side == Side.TPI else "ketua"],
         value=value,
     )
 
@@ -69,8 +71,8 @@ def test_my_tasks_lists_the_pics_lke_area(client, demo):
 
 def test_scores_shown_equal_the_scoring_module(demo):
     answer(demo, 51, "B")
-    result = services.unit_score(
-        unit=demo["plan"].unit, master=services.master_for_year(2026), side=Side.UNIT
+    result = selectors.unit_score(
+        unit=demo["plan"].unit, master=selectors.master_for_year(2026), side=Side.UNIT
     )
     # Sub-area PW Pemenuhan i (weight 1.5) has soals 51 and 52: (0.5 + 0) / 2 × 1.5.
-    assert scoring.r2(result.area("PW").score) == scoring.Decimal("0.38")
+    assert scoring.r2(result.area("PW").score) == Decimal("0.38")

@@ -15,18 +15,21 @@ from urllib.parse import quote
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from evidence import services
+from findings.choices import FindingStatus
+from findings.models import Finding
 from monev.bundles import MANIFEST_COLUMNS, BundleIntegrityError, build_bundle, folder_name
-from monev.choices import FindingStatus
-from monev.models import Finding
 from monev.xlsx import monev_workbook
 from tests.conftest import PLAN_FILE
 from tests.evidence import samples
 from tests.evidence import test_storage_s3 as s3_setup
 from workplan.models import CommitmentCell, EvidenceRequirement
 from workplan.services import plan_import
+from zi_portal.accounts.roles import Role
+from zi_portal.accounts.services import user_ensure
 
 PNG = samples.ACCEPTED["tangkapan.png"][0]
 LINK = "https://www.example.org/budaya-kerja"
@@ -87,13 +90,21 @@ def data(demo):
     v["tw2"] = approve(up(item(2, "PW", 5), pw, "laporan-monitoring.pdf"), users)
     v["tw2_pending"] = up(item(2, "PW", 4), pw, "deklarasi.pdf")
 
-    # Another unit's plan, same people and same year: never in this plan's bundle.
+    # Another unit's plan, same year, its own PIC: never in this plan's bundle.
     doc = json.loads(PLAN_FILE.read_text(encoding="utf-8"))
     other_doc = copy.deepcopy(doc)
     other_doc["unit"]["code"] = "UNIT-LAIN"
     other_doc["unit"]["name"] = "Unit Lain"
     other, _created = plan_import(data=other_doc)
-    v["other"] = approve(up(item(1, "MP", 1, plan=other), mp, "unit-lain.pdf"), users)
+    other_pic, _ = user_ensure(
+        email="pic.mp@unit-lain.example.org",
+        name="PIC MP Unit Lain",
+        role=Role.PIC,
+        unit=other.unit,
+    )
+    other_item = item(1, "MP", 1, plan=other)
+    CommitmentCell.objects.filter(pk=other_item.cell_id).update(pic=other_pic)
+    v["other"] = approve(up(item(1, "MP", 1, plan=other), other_pic, "unit-lain.pdf"), users)
     return {**demo, "v": v, "other": other}
 
 
@@ -322,7 +333,8 @@ def test_monev_workbook(data):
     assert sk[2] == "Annisa Nurul Aini Firdaus"
     assert sk[4] == "Disetujui"
     assert sk[5] == 1
-    assert sk[6].date() == data["v"]["sk"].uploaded_at.date()
+    # The upload's day in Asia/Jakarta (after 17:00 UTC it is already the next day there).
+    assert sk[6].date() == timezone.localtime(data["v"]["sk"].uploaded_at).date()
     assert rows[("TW I", "MP", "Pakta integritas pimpinan dan pegawai")][4] == "Menunggu review"
     withdrawn = rows[("TW I", "MP", "SK Agen Perubahan")]
     assert withdrawn[4] == "Belum diunggah" and withdrawn[5] == 0 and withdrawn[8] == "ya"

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from monev import reminders
+from monev import sweep
 from monev.models import Message, ReminderRecord
 from tests.conftest import require_postgres
 from tests.evidence.test_concurrency import run_together
@@ -18,10 +18,10 @@ def test_concurrent_sweeps_send_each_reminder_once(demo, parallel):
     require_postgres()
     day = date(2026, 4, 13)  # a Monday: 6 overdue notices and 2 digests are due
 
-    def sweep():
-        return len(reminders.run_sweep(today=day).created)
+    def one_sweep():
+        return len(sweep.run_sweep(today=day).created)
 
-    results, errors = run_together([sweep] * parallel)
+    results, errors = run_together([one_sweep] * parallel)
     assert errors == []
     assert sum(results) == 8
     assert Message.objects.count() == 8

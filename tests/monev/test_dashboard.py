@@ -8,13 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from evidence import services as evidence_services
-from evidence.models import AuditEvent
+from evidence.choices import CellState
 from monev import dashboard
-from monev.choices import CellState
 from monev.models import ActivityRealisation
 from monev.services import realisation_record
 from tests.evidence import samples
 from workplan.models import Activity, EvidenceRequirement, Quarter
+from zi_portal.core.models import AuditEvent
 
 DASH = "/dasbor/?tahun=2026"
 
@@ -122,7 +122,7 @@ def test_pic_records_realisation_beside_the_plan(client, demo):
     assert row.status == "partial" and row.recorded_by == users["pic.pw"]
     activity.refresh_from_db()
     assert activity.months == planned_before  # the plan stays the plan
-    grid = client.get(reverse("workplan:activities", args=[2026])).content.decode()
+    grid = client.get(reverse("monev:activities", args=[2026])).content.decode()
     assert 'data-month="5" data-state="partial"' in grid
     client.post(url, {"month": "5", "status": "done", "note": "Selesai"})
     assert ActivityRealisation.objects.get(activity=activity, month=5).status == "done"

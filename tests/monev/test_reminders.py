@@ -8,7 +8,9 @@ from django.core import mail
 from django.core.management import call_command
 
 from evidence import services as evidence_services
+from evidence.selectors import plan_item_statuses
 from monev import reminders
+from monev import sweep as the_sweep
 from monev.choices import MessageStatus, ReminderKind
 from monev.models import Message, Notification, ReminderPolicy, ReminderRecord
 from monev.tasks import send_message
@@ -24,7 +26,7 @@ def sweep(django_capture_on_commit_callbacks):
 
     def run(day: str):
         with django_capture_on_commit_callbacks(execute=True):
-            return reminders.run_sweep(today=date.fromisoformat(day), send_now=True)
+            return the_sweep.run_sweep(today=date.fromisoformat(day), send_now=True)
 
     return run
 
@@ -128,9 +130,7 @@ def test_weekly_digest_counts(demo, sweep):
         in body
     )
     assert "TW II MP: 4 belum diunggah, 0 terlambat" in body
-    rows = reminders.digest_rows(
-        demo["plan"], reminders.plan_item_statuses(demo["plan"]), date(2026, 4, 13)
-    )
+    rows = reminders.digest_rows(demo["plan"], plan_item_statuses(demo["plan"]), date(2026, 4, 13))
     assert sum(r["total"] for r in rows) == 77
     assert sum(r["overdue"] for r in rows) == 18  # TW I: 20 items, 1 approved, 1 waiting
     assert sweep("2026-04-13").created == []
@@ -153,12 +153,12 @@ def test_revision_requests_are_batched_and_told_once(demo, django_capture_on_com
             version=v, user=users["tpi"], decision="revise", comment=f"Perbaiki v{v.pk}"
         )
     with django_capture_on_commit_callbacks(execute=True):
-        message = reminders.notify_revisions(user_id=users["pic.pw"].pk, send_now=True)
+        message = the_sweep.notify_revisions(user_id=users["pic.pw"].pk, send_now=True)
     assert message is not None and message.kind == ReminderKind.REVISION
     assert message.subject == "Permintaan revisi evidence ZI (2 butir)"
     assert all(f"Perbaiki v{v.pk}" in message.body_text for v in versions)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["pic.pw@example.org"]
-    assert reminders.notify_revisions(user_id=users["pic.pw"].pk) is None
+    assert the_sweep.notify_revisions(user_id=users["pic.pw"].pk) is None
     assert ReminderRecord.objects.filter(kind=ReminderKind.REVISION).count() == 2
     assert Notification.objects.filter(recipient=users["pic.pw"], kind="revision").count() == 1
 
@@ -225,7 +225,7 @@ def test_a_message_that_finally_fails_is_visible_to_the_ketua(
 ):
     settings.EMAIL_BACKEND = "tests.monev.test_reminders.FailingBackend"
     with django_capture_on_commit_callbacks(execute=False):
-        result = reminders.run_sweep(today=date(2026, 4, 8))
+        result = the_sweep.run_sweep(today=date(2026, 4, 8))
     message = result.created[0]
     # Run in-process, Celery replays each retry at once: 1 try + 5 retries, then failed.
     send_message.apply(args=[message.pk])
@@ -257,7 +257,7 @@ def test_a_message_being_sent_is_not_sent_twice(demo, django_capture_on_commit_c
     from monev.services import message_send
 
     with django_capture_on_commit_callbacks(execute=False):
-        message = reminders.run_sweep(today=date(2026, 4, 8)).created[0]
+        message = the_sweep.run_sweep(today=date(2026, 4, 8)).created[0]
     Message.objects.filter(pk=message.pk).update(claimed_at=timezone.now())  # another worker
     assert message_send(message_id=message.pk) is False
     assert mail.outbox == []
@@ -271,7 +271,7 @@ def test_a_message_being_sent_is_not_sent_twice(demo, django_capture_on_commit_c
 
 
 def test_overdue_finding_follow_ups_join_the_sweep(demo, sweep):
-    from monev.models import Finding
+    from findings.models import Finding
     from workplan.models import CommitmentCell
 
     users = demo["users"]

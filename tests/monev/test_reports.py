@@ -15,9 +15,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from evidence import services as evidence_services
+from findings.models import Finding
 from monev import reports
 from monev.choices import ReportKind, ReportStatus
-from monev.models import AreaNarrative, Finding, Notification, Report
+from monev.models import AreaNarrative, Notification, Report
 from tests.evidence import samples
 from workplan.models import ChangeArea, CommitmentCell, EvidenceRequirement
 

@@ -5,14 +5,14 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from monev import reminders
+from monev import sweep
 from monev.models import Notification
 
 
 @pytest.fixture
 def notified(demo, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        reminders.run_sweep(today=date(2026, 4, 13), send_now=True)  # overdue + digest
+        sweep.run_sweep(today=date(2026, 4, 13), send_now=True)  # overdue + digest
     return demo
 
 
@@ -36,7 +36,7 @@ def test_mark_one_read_and_open_it(client, notified):
     client.force_login(user)
     note = Notification.objects.get(recipient=user)
     response = client.post(reverse("monev:notification_read", args=[note.pk]), {"open": "1"})
-    assert response.status_code == 302 and response["Location"] == reverse("evidence:tasks")
+    assert response.status_code == 302 and response["Location"] == reverse("monev:tasks")
     note.refresh_from_db()
     assert note.read_at is not None
     page = client.get(reverse("workplan:overview", args=[2026])).content.decode()

@@ -18,9 +18,9 @@ from zi_portal.accounts.models import User
 
 PAGES = [
     ("workplan:overview", [2026]),
-    ("workplan:matrix", [2026]),
-    ("workplan:activities", [2026]),
-    ("workplan:area", [2026, "PW"]),
+    ("evidence:matrix", [2026]),
+    ("monev:activities", [2026]),
+    ("evidence:area", [2026, "PW"]),
     ("workplan:export", [2026, "xlsx"]),
     ("workplan:export", [2026, "csv"]),
 ]

@@ -19,12 +19,12 @@ def url(name, *args):
 PAGES = [
     # (url name, args, roles allowed)
     ("workplan:overview", [2026], ALL_ROLES),
-    ("workplan:matrix", [2026], ALL_ROLES),
-    ("workplan:activities", [2026], ALL_ROLES),
-    ("workplan:area", [2026, "PW"], ALL_ROLES),
+    ("evidence:matrix", [2026], ALL_ROLES),
+    ("monev:activities", [2026], ALL_ROLES),
+    ("evidence:area", [2026, "PW"], ALL_ROLES),
     ("workplan:export", [2026, "xlsx"], ALL_ROLES),
     ("workplan:export", [2026, "csv"], ALL_ROLES),
-    ("system_status", [], ["ketua"]),
+    ("monev:status", [], ["ketua"]),
 ]
 
 
@@ -54,7 +54,7 @@ def test_roles(client_as, name, args, allowed, who):
 def test_user_without_role_is_refused_in_indonesian(client, demo, django_user_model):
     user = django_user_model.objects.create_user("baru@example.org", "x", name="Baru")
     client.force_login(user)
-    response = client.get(url("workplan:matrix", 2026))
+    response = client.get(url("evidence:matrix", 2026))
     assert response.status_code == 403
     assert "belum diberi peran" in response.content.decode()
 
@@ -64,7 +64,7 @@ def test_unknown_year_and_area_are_404(client_as):
     response = client.get(url("workplan:overview", 2019))
     assert response.status_code == 404
     assert "Belum ada rencana kerja untuk tahun 2019" in response.content.decode()
-    assert client.get(url("workplan:area", 2026, "XX")).status_code == 404
+    assert client.get(url("evidence:area", 2026, "XX")).status_code == 404
     assert client.get(url("workplan:export", 2026, "pdf")).status_code == 404
 
 
@@ -81,7 +81,7 @@ def test_overview_in_indonesian_with_dates(client_as):
     assert "Jakarta, 2 Maret 2026" in body
     assert '<html lang="id">' in body
     for code in ["MP", "TL", "SDM", "AK", "PW", "PP"]:
-        assert url("workplan:area", 2026, code) in body
+        assert url("evidence:area", 2026, code) in body
 
 
 def test_browser_language_is_ignored_but_choice_is_kept(client_as):
@@ -96,16 +96,16 @@ def test_browser_language_is_ignored_but_choice_is_kept(client_as):
 
 
 def test_matrix_marks_the_pics_own_cells(client_as):
-    body = client_as("pic.pw").get(url("workplan:matrix", 2026)).content.decode()
+    body = client_as("pic.pw").get(url("evidence:matrix", 2026)).content.decode()
     assert body.count('class="cell-row is-mine"') == 4
     assert body.count('class="cell-row') == 24
     assert "4 sel menjadi tanggung jawab Anda." in body
-    only = client_as("pic.pw").get(url("workplan:matrix", 2026) + "?milik=saya").content.decode()
+    only = client_as("pic.pw").get(url("evidence:matrix", 2026) + "?milik=saya").content.decode()
     assert only.count('class="cell-row') == 4
 
 
 def test_matrix_for_the_kepala_shows_everything_unmarked(client_as):
-    body = client_as("kepala").get(url("workplan:matrix", 2026)).content.decode()
+    body = client_as("kepala").get(url("evidence:matrix", 2026)).content.decode()
     assert body.count('class="cell-row') == 24
     assert "is-mine" not in body
     for text in [

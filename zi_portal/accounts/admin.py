@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from zi_portal.core.audit import audit_record, client_ip
+from zi_portal.core.choices import AuditAction
+
 from .models import User
 
 
@@ -32,9 +35,6 @@ class UserAdmin(DjangoUserAdmin):
         super().save_related(request, form, formsets, change)
         after = sorted(user.groups.values_list("name", flat=True))
         if before != after:
-            from evidence.audit import audit_record, client_ip
-            from evidence.choices import AuditAction
-
             audit_record(
                 actor=request.user,
                 ip=client_ip(request),

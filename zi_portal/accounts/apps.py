@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,8 +9,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Pengguna dan peran")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
-
+        # Imported here because models (which the services use) cannot be imported
+        # before the app registry is ready.
         from .services import roles_ensure
 
         def _ensure_roles(sender, **kwargs) -> None:

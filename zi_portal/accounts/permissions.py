@@ -2,8 +2,10 @@
 
 Two questions, answered separately (NetBox style, scaled down):
 - *what*: which roles may perform an action at all (``ROLE_RULES``);
-- *which*: for scoped actions, which objects a PIC or pokja member may act on
-  (``_SCOPE_CHECKS`` for one object, ``cells_in_upload_scope`` for querysets).
+- *which*: the unit's rows, and for scoped actions the objects a PIC, pokja member or
+  owner may act on: ``Model.objects.restrict(user, action)`` (``RestrictedQuerySet``),
+  whose per-model ``scope`` lives beside the model. ``can(user, action, obj)`` asks the
+  same queryset, so a list and an object page can never disagree.
 
 Views and services call ``can``/``require``; templates receive booleans computed here.
 The table-driven test in ``tests/accounts/test_permissions.py`` walks every
@@ -12,18 +14,14 @@ role × action.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .roles import ROLE_BY_GROUP, Role
-
-if TYPE_CHECKING:
-    from workplan.models import CommitmentCell, Pokja
 
 
 class Action(StrEnum):
@@ -106,45 +104,67 @@ def has_role(user: Any, role: str) -> bool:
     return role in user_roles(user)
 
 
-def _pic_or_member_of(user: Any, *, plan_id: int, area_id: int) -> bool:
-    from workplan.models import CommitmentCell, PokjaMember
-
-    return (
-        CommitmentCell.objects.filter(quarter__plan_id=plan_id, area_id=area_id, pic=user).exists()
-        or PokjaMember.objects.filter(
-            pokja__plan_id=plan_id, pokja__area_id=area_id, user=user
-        ).exists()
-    )
-
-
-def _may_upload_to_cell(user: Any, cell: CommitmentCell) -> bool:
-    if cell.pic_id == user.pk:
-        return True
-    from workplan.models import PokjaMember
-
-    return PokjaMember.objects.filter(
-        pokja__plan_id=cell.quarter.plan_id, pokja__area_id=cell.area_id, user=user
-    ).exists()
+# Actions whose permission a PIC, pokja member or finding owner holds only for some
+# objects (their cells, their pokja, their findings). Which objects, each model's
+# queryset says (``RestrictedQuerySet.scope``).
+SCOPED_ACTIONS = frozenset(
+    {
+        Action.UPLOAD_EVIDENCE,
+        Action.VIEW_EVIDENCE,
+        Action.WITHDRAW_EVIDENCE,
+        Action.MANAGE_POKJA_MEMBERS,
+        Action.RECORD_REALISATION,
+        Action.WRITE_NARRATIVE,
+        Action.FOLLOW_UP_FINDING,
+        Action.ANSWER_LKE,
+    }
+)
 
 
-def _may_manage_pokja(user: Any, pokja: Pokja) -> bool:
-    from workplan.models import CommitmentCell
+def needs_scope(user: Any, action: Action) -> bool:
+    """Does ``user`` hold ``action`` only for the objects in their scope?"""
+    if action not in SCOPED_ACTIONS or user.is_superuser:
+        return False
+    roles = user_roles(user) & ROLE_RULES[action]
+    return not roles & UNSCOPED_FOR.get(action, UNSCOPED_ROLES)
 
-    return CommitmentCell.objects.filter(
-        quarter__plan_id=pokja.plan_id, area_id=pokja.area_id, pic=user
-    ).exists()
 
+class RestrictedQuerySet(QuerySet):
+    """A queryset that can be limited to what a user may do: ``restrict(user, action)``
+    is the one answer to "which of these may this person act on", used alike by list
+    pages, object pages (``can`` with an object), APIs, exports and tasks, so they can
+    never disagree (NetBox's ``RestrictedQuerySet``, scaled down).
 
-_SCOPE_CHECKS: dict[Action, Callable[[Any, Any], bool]] = {
-    Action.UPLOAD_EVIDENCE: _may_upload_to_cell,
-    Action.VIEW_EVIDENCE: _may_upload_to_cell,
-    Action.WITHDRAW_EVIDENCE: _may_upload_to_cell,
-    Action.MANAGE_POKJA_MEMBERS: _may_manage_pokja,
-    Action.RECORD_REALISATION: _may_manage_pokja,
-    Action.WRITE_NARRATIVE: _may_manage_pokja,
-    Action.FOLLOW_UP_FINDING: lambda user, finding: finding.owner_id == user.pk,
-    Action.ANSWER_LKE: _may_manage_pokja,
-}
+    A model's queryset names the path from its rows to their unit (``unit_field``) and,
+    for the scoped actions its rows take part in, which rows a PIC, pokja member or
+    owner may act on (``scope``)."""
+
+    unit_field: ClassVar[str | None] = None
+
+    def scope(self, user: Any, action: Action) -> Q:
+        """Rows a scoped person may act on; each model that takes part in a scoped action
+        says which (the default refuses, so a new pairing cannot pass by accident)."""
+        raise ImproperlyConfigured(
+            f"{self.model.__name__} does not say who may {action} it (scope())."
+        )
+
+    def in_unit(self, user: Any) -> RestrictedQuerySet:
+        """Rows of the user's unit (every unit for an account without one, such as the
+        operator's superuser)."""
+        unit_id = getattr(user, "unit_id", None)
+        if self.unit_field is None or unit_id is None:
+            return self
+        return self.filter(**{self.unit_field: unit_id})
+
+    def restrict(self, user: Any, action: Action) -> RestrictedQuerySet:
+        """The rows ``user`` may perform ``action`` on: none without the role, the unit's
+        rows with it, and only the rows of their scope for a scoped role."""
+        if not can(user, action):
+            return self.none()
+        rows = self.in_unit(user)
+        if needs_scope(user, action):
+            rows = rows.filter(self.scope(user, action))
+        return rows
 
 
 def can(user: Any, action: Action, obj: Any = None) -> bool:
@@ -153,16 +173,14 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
         return False
     if user.is_superuser:
         return True
-    roles = user_roles(user) & ROLE_RULES[action]
-    if not roles:
+    if not user_roles(user) & ROLE_RULES[action]:
         return False
-    scope = _SCOPE_CHECKS.get(action)
-    if scope is None or roles & UNSCOPED_FOR.get(action, UNSCOPED_ROLES):
+    if obj is None or not needs_scope(user, action):
+        # Without an object: "may this user do it somewhere?" Unscoped roles may do it
+        # to every object of their unit (the access_* helpers check the unit).
         return True
-    if obj is None:
-        # Asked without an object: "may this user do it somewhere?"
-        return True
-    return scope(user, obj)
+    rows = type(obj)._default_manager.all()
+    return rows.restrict(user, action).filter(pk=obj.pk).exists()
 
 
 def denial_message(action: Action) -> str:
@@ -224,28 +242,3 @@ def require(user: Any, action: Action, obj: Any = None) -> None:
     """Raise PermissionDenied (HTTP 403, message in the user's language) unless allowed."""
     if not can(user, action, obj):
         raise PermissionDenied(denial_message(action))
-
-
-def cells_in_scope(user: Any, cells: QuerySet, action: Action = Action.UPLOAD_EVIDENCE) -> QuerySet:
-    """Limit a CommitmentCell queryset to the cells ``user`` may perform ``action`` on
-    (upload to, by default; or view/withdraw evidence of)."""
-    if not can(user, action):
-        return cells.none()
-    if user.is_superuser or user_roles(user) & UNSCOPED_FOR.get(action, UNSCOPED_ROLES):
-        return cells
-    from workplan.models import PokjaMember
-
-    member = PokjaMember.objects.filter(
-        user=user, pokja__plan_id=OuterRef("quarter__plan_id"), pokja__area_id=OuterRef("area_id")
-    )
-    return cells.filter(Q(pic=user) | Q(Exists(member)))
-
-
-def cells_in_upload_scope(user: Any, cells: QuerySet) -> QuerySet:
-    """Limit a CommitmentCell queryset to the cells ``user`` may upload to."""
-    return cells_in_scope(user, cells, Action.UPLOAD_EVIDENCE)
-
-
-def is_pic_or_member(user: Any, *, plan_id: int, area_id: int) -> bool:
-    """Is ``user`` the PIC of a cell of this plan × area or a member of its pokja?"""
-    return _pic_or_member_of(user, plan_id=plan_id, area_id=area_id)

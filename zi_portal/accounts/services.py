@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
 from .models import User
 from .roles import GROUP_MODEL_PERMISSIONS, GROUP_NAMES
@@ -67,3 +68,9 @@ def user_ensure(
     user.save()
     user.groups.add(groups[role])
     return user, created
+
+
+def api_token_for(*, user: User) -> str:
+    """The person's API token (made on first use); the same for every later call."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token.key

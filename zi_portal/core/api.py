@@ -11,7 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from evidence.validation import EvidenceRefused
+from .errors import Refused
 
 
 def error_response(code: str, message: str, http_status: int, details=None) -> Response:
@@ -31,7 +31,7 @@ def _first_message(detail) -> str:
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, EvidenceRefused):
+    if isinstance(exc, Refused):
         return error_response(exc.code, exc.message, exc.status)
     if isinstance(exc, Http404):
         message = (

@@ -1,8 +1,12 @@
-"""Pieces every app shares: the timestamped base model and the worker heartbeat."""
+"""Pieces every app shares: the timestamped base model, the worker heartbeat and the
+append-only audit trail."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from .choices import AuditAction
 
 
 class TimeStampedModel(models.Model):
@@ -33,3 +37,82 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.hostname
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Audit rows are only ever added: bulk updates and deletes are refused here, and on
+    PostgreSQL a trigger refuses them in the database too (migration core 0004)."""
+
+    def update(self, **kwargs):
+        raise ValueError("Audit events are append-only.")
+
+    def delete(self):
+        raise ValueError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit trail: who did what, when, from where, and the status
+    before and after. Rows are only ever added: ``save`` refuses updates, ``delete`` and
+    the queryset's ``update``/``delete`` refuse outright, the admin shows them
+    read-only, and PostgreSQL refuses UPDATE and DELETE on the table."""
+
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pelaku"),
+    )
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    action = models.CharField(
+        _("tindakan"), max_length=40, choices=AuditAction.choices, db_index=True
+    )
+    requirement = models.ForeignKey(
+        "workplan.EvidenceRequirement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("kewajiban evidence"),
+    )
+    area = models.ForeignKey(
+        "workplan.ChangeArea",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("area"),
+    )
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pengguna terkait"),
+    )
+    object_type = models.CharField(_("jenis objek"), max_length=60)
+    object_id = models.CharField(_("id objek"), max_length=64)
+    summary = models.CharField(_("ringkasan"), max_length=500)
+    before = models.JSONField(_("sebelum"), default=dict, blank=True)
+    after = models.JSONField(_("sesudah"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("jejak audit")
+        verbose_name_plural = pgettext_lazy("jamak", "jejak audit")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")

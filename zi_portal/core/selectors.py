@@ -34,13 +34,3 @@ def database_vendor() -> str:
 def broker_kind() -> str:
     url = settings.CELERY_BROKER_URL
     return url.split("://", 1)[0]
-
-
-def failed_messages(limit: int = 50):
-    """E-mails that could not be delivered after every retry, newest first."""
-    from monev.choices import MessageStatus
-    from monev.models import Message
-
-    return list(
-        Message.objects.filter(status=MessageStatus.FAILED).select_related("recipient")[:limit]
-    )

@@ -14,6 +14,7 @@ def s3_storage(
     querystring_expire: int = 300,
 ) -> dict:
     """The ``STORAGES["default"]`` entry for a private S3-compatible bucket (MinIO)."""
+    # boto3 is loaded only when an S3 bucket is configured (the settings call this).
     from boto3.s3.transfer import TransferConfig
 
     return {

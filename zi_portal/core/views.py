@@ -1,4 +1,4 @@
-"""Pages of the portal itself: system status and error pages."""
+"""Pages of the portal itself: error pages and the language switch."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -6,27 +6,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.i18n import set_language
-
-from zi_portal.accounts.permissions import Action, require
-
-from . import selectors
-
-
-def system_status(request: HttpRequest) -> HttpResponse:
-    """For the Ketua Tim: is the database, the broker and the worker/beat pair alive?"""
-    require(request.user, Action.VIEW_SYSTEM_STATUS)
-    return render(
-        request,
-        "core/system_status.html",
-        {
-            "database": selectors.database_vendor(),
-            "broker": selectors.broker_kind(),
-            "workers": selectors.worker_status_list(),
-            "heartbeat_seconds": int(settings.ZI_HEARTBEAT_SECONDS),
-            "nav_active": "status",
-            "failed_messages": selectors.failed_messages(),
-        },
-    )
 
 
 @requires_csrf_token

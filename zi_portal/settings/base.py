@@ -44,8 +44,9 @@ INSTALLED_APPS = [
     "zi_portal.accounts",
     "workplan",
     "evidence",
+    "findings",
     "monev",
-    "zi_portal.lke",
+    "lke",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zi_portal.core.context_processors.portal",
+                "zi_portal.accounts.context_processors.navigation",
+                "monev.context_processors.notifications",
             ],
         },
     }
@@ -209,7 +212,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reap-reports": {"task": "monev.tasks.reap_reports", "schedule": 300.0},
     "prune-portalrb-log": {
-        "task": "zi_portal.lke.tasks.prune_portalrb_log",
+        "task": "lke.tasks.prune_portalrb_log",
         "schedule": crontab(hour=2, minute=30),
     },
     "worker-heartbeat": {

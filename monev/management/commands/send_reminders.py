@@ -5,7 +5,9 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from monev import reminders
+from monev import reminders, sweep
+from monev.choices import MessageStatus
+from monev.models import Message
 
 
 class Command(BaseCommand):
@@ -36,10 +38,7 @@ class Command(BaseCommand):
             for item in pending:
                 self.stdout.write("  " + item.describe())
             return
-        result = reminders.run_sweep(today=day, send_now=True)
-        from monev.choices import MessageStatus
-        from monev.models import Message
-
+        result = sweep.run_sweep(today=day, send_now=True)
         sent = Message.objects.filter(pk__in=[m.pk for m in result.created])
         failed = sent.filter(status=MessageStatus.FAILED).count()
         self.stdout.write(

@@ -1,0 +1,1 @@
+"""Monitoring findings (*temuan*) and their owners' follow-up."""

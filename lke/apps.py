@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LkeConfig(AppConfig):
+    name = "lke"
+    label = "lke"
+    verbose_name = _("LKE ZI dan PortalRB")

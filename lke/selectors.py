@@ -1,0 +1,261 @@
+"""Reads of the LKE: the master list of a year (parsed once per process and version),
+one side's answers, the scores of a plan's unit, the PIC's LKE tasks, an answer's
+history and the PortalRB settings page. Each runs a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from evidence.models import EvidenceVersion
+from workplan.models import CommitmentCell, EvidenceRequirement, Unit, WorkPlan
+from zi_portal.accounts.permissions import Action
+
+from . import scoring
+from .models import (
+    LkeAnswer,
+    LkeAnswerChange,
+    LkeMaster,
+    LkeQuestion,
+    PortalRBRequest,
+    PortalRBToken,
+    Predicate,
+    Proposal,
+    Side,
+    token_digest,
+)
+
+# ---------------------------------------------------------------------------------------
+# Master list
+# ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _parsed(pk: int, sha256: str) -> scoring.Master:
+    return scoring.parse_master(LkeMaster.objects.only("data").get(pk=pk).data)
+
+
+def parsed_master(master: LkeMaster) -> scoring.Master:
+    """The scoring tree of a stored master list (parsed once per process and version)."""
+    return _parsed(master.pk, master.sha256)
+
+
+def master_for_year(year: int) -> LkeMaster | None:
+    return LkeMaster.objects.filter(year=year).defer("data").first()
+
+
+def master_or_404(year: int) -> LkeMaster:
+    """The year's master list, or 404 saying how to load it (pages and API)."""
+    master = master_for_year(year)
+    if master is None:
+        raise Http404(
+            _(
+                "Master soal LKE tahun %(y)s belum dimuat. Ketua Tim ZI dapat memuatnya dengan "
+                "perintah load_lke_master."
+            )
+            % {"y": year}
+        )
+    return master
+
+
+# ---------------------------------------------------------------------------------------
+# Answers and scores
+# ---------------------------------------------------------------------------------------
+
+
+def answers_of(
+    *, unit: Unit, master: LkeMaster, side: str, area_code: str | None = None
+) -> dict[int, LkeAnswer]:
+    """One side's answers by soal id, with their evidence items (of one area's questions
+    when ``area_code`` is given; "" is the Hasil part)."""
+    rows = LkeAnswer.objects.filter(unit=unit, question__master=master, side=side)
+    if area_code is not None:
+        rows = rows.filter(question__area_code=area_code)
+    rows = rows.select_related("question", "updated_by").prefetch_related(
+        Prefetch(
+            "evidence_items",
+            queryset=EvidenceRequirement.objects.select_related("cell__quarter", "cell__area"),
+        ),
+        Prefetch(
+            "evidence_versions",
+            queryset=EvidenceVersion.objects.select_related("requirement__cell__quarter"),
+        ),
+    )
+    return {a.question.soal_id: a for a in rows}
+
+
+def answer_values(*, unit: Unit, master: LkeMaster, side: str) -> dict[int, str]:
+    rows = LkeAnswer.objects.filter(unit=unit, question__master=master, side=side).exclude(value="")
+    return dict(rows.values_list("question__soal_id", "value"))
+
+
+def holds_wbk_predicate(unit: Unit, year: int) -> bool:
+    """Menuju WBK obtained before the evaluation year (A6)."""
+    return Predicate.objects.filter(
+        unit=unit, kind__in=[Predicate.Kind.WBK, Predicate.Kind.WBBM], year__lt=year
+    ).exists()
+
+
+def unit_score(
+    *, unit: Unit, master: LkeMaster, side: str, wbk_predicate: bool | None = None
+) -> scoring.Score:
+    if wbk_predicate is None:
+        wbk_predicate = holds_wbk_predicate(unit, master.year)
+    return scoring.score(
+        parsed_master(master),
+        answer_values(unit=unit, master=master, side=side),
+        wbk_predicate=wbk_predicate,
+    )
+
+
+@dataclass
+class PlanLke:
+    plan: WorkPlan
+    master: LkeMaster
+    tree: scoring.Master
+    unit_score: scoring.Score
+    tpi_score: scoring.Score
+
+
+def plan_lke(plan: WorkPlan, master: LkeMaster | None = None) -> PlanLke | None:
+    """The LKE of a plan's unit and year, both sides scored (None: no master that year)."""
+    master = master or master_for_year(plan.year)
+    if master is None:
+        return None
+    predicate = holds_wbk_predicate(plan.unit, master.year)
+    return PlanLke(
+        plan=plan,
+        master=master,
+        tree=parsed_master(master),
+        unit_score=unit_score(
+            unit=plan.unit, master=master, side=Side.UNIT, wbk_predicate=predicate
+        ),
+        tpi_score=unit_score(unit=plan.unit, master=master, side=Side.TPI, wbk_predicate=predicate),
+    )
+
+
+def picked_evidence(
+    *, plan: WorkPlan, question: LkeQuestion, item_ids: set[int], version_ids: set[int]
+) -> tuple[list[EvidenceRequirement], list[EvidenceVersion], bool]:
+    """The evidence items and versions picked for the unit's answer, among those of the
+    plan (and of the question's area); ``complete`` is False when some id was not one
+    of them."""
+    allowed = EvidenceRequirement.objects.filter(cell__quarter__plan=plan)
+    if question.area_code:
+        allowed = allowed.filter(cell__area__code=question.area_code)
+    items = list(allowed.filter(pk__in=item_ids))
+    versions = list(
+        EvidenceVersion.objects.filter(pk__in=version_ids, requirement__in=allowed).select_related(
+            "requirement__cell__quarter"
+        )
+    )
+    return items, versions, len(items) == len(item_ids) and len(versions) == len(version_ids)
+
+
+def proposal_and_predicates(*, unit: Unit, year: int) -> dict[str, Any]:
+    """The unit's proposal for ``year`` (or None) and the predicates it holds."""
+    return {
+        "proposal": Proposal.objects.filter(unit=unit, year=year).first(),
+        "predicates": list(Predicate.objects.filter(unit=unit)),
+    }
+
+
+def answer_history(*, unit: Unit, question: LkeQuestion) -> QuerySet[LkeAnswerChange]:
+    """Every change of both sides' answers to ``question``, newest first."""
+    return (
+        LkeAnswerChange.objects.filter(answer__unit=unit, answer__question=question)
+        .select_related("answer", "changed_by")
+        .order_by("-changed_at", "-pk")
+    )
+
+
+def lke_tasks(*, user: Any, plan: WorkPlan) -> list[dict]:
+    """The LKE areas ``user`` answers as PIC in ``plan``, with how many are answered
+    (for *Tugas saya*). Three queries."""
+    codes = set(
+        CommitmentCell.objects.filter(quarter__plan=plan, pic=user).values_list(
+            "area__code", flat=True
+        )
+    )
+    master = master_for_year(plan.year) if codes else None
+    if master is None:
+        return []
+    answered = Q(answers__unit=plan.unit, answers__side=Side.UNIT, answers__value__gt="")
+    rows = (
+        LkeQuestion.objects.filter(master=master, area_code__in=codes)
+        .values("area_code")
+        .annotate(total=Count("pk", distinct=True), answered=Count("answers", filter=answered))
+    )
+    return [
+        {
+            "code": r["area_code"],
+            "total": r["total"],
+            "answered": r["answered"],
+            "url": reverse("lke:area", args=[plan.year, r["area_code"]]),
+        }
+        for r in sorted(rows, key=lambda r: r["area_code"])
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# PortalRB: its endpoints and the Ketua Tim's settings page
+# ---------------------------------------------------------------------------------------
+
+
+def portalrb_token(raw: str) -> PortalRBToken | None:
+    """The token PortalRB presented (looked up by its SHA-256; revoked ones too)."""
+    return PortalRBToken.objects.filter(digest=token_digest(raw)).first()
+
+
+def portalrb_calls(
+    *, token: PortalRBToken | None, ip: str | None, since: datetime
+) -> QuerySet[PortalRBRequest]:
+    """The calls that count towards a rate limit since ``since``: the token's, or for a
+    failed authentication the client address's. Calls already refused with 429 do not
+    count, so waiting Retry-After always frees one."""
+    calls = PortalRBRequest.objects.filter(at__gte=since).exclude(status=429)
+    return calls.filter(token=token) if token else calls.filter(token=None, remote_addr=ip)
+
+
+def portalrb_year_known(year: int) -> bool:
+    return (
+        Proposal.objects.filter(year=year).exists() or WorkPlan.objects.filter(year=year).exists()
+    )
+
+
+def newest_proposal_year() -> int | None:
+    return Proposal.objects.order_by("-year").values_list("year", flat=True).first()
+
+
+def proposals_of(*, year: int, categories: list[str]) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(year=year, category__in=categories)
+        .select_related("unit")
+        .order_by("unit__name")
+    )
+
+
+def unit_by_code(code: str) -> Unit | None:
+    return Unit.objects.filter(code=code).first()
+
+
+def is_proposed(*, unit: Unit, year: int) -> bool:
+    return Proposal.objects.filter(unit=unit, year=year).exists()
+
+
+def portalrb_settings(*, user: Any) -> dict[str, Any]:
+    """What the Ketua Tim's PortalRB page lists: tokens, the unit's proposals and
+    predicates, and the last calls PortalRB made."""
+    return {
+        "tokens": PortalRBToken.objects.select_related("created_by", "revoked_by"),
+        "proposals": Proposal.objects.restrict(user, Action.MANAGE_LKE).select_related("unit"),
+        "predicates": Predicate.objects.restrict(user, Action.MANAGE_LKE).select_related("unit"),
+        "requests": PortalRBRequest.objects.select_related("token")[:20],
+    }

@@ -1,0 +1,194 @@
+"""LKE pages: the summary with the WBK/WBBM readiness checklist, one page per area (and
+one for Hasil) where PICs answer and TPI assessors assess, answer history, downloads
+and import. Thin: access → selectors/services → response. The Ketua Tim's PortalRB
+settings are in ``views_portalrb.py``."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from workplan.choices import AREA_ORDER
+from workplan.permissions import access_plan, access_selected_plan
+from zi_portal.accounts.permissions import Action, can
+from zi_portal.core.audit import client_ip
+from zi_portal.core.exports import xlsx_response
+
+from . import selectors, services
+from .area_page import HASIL, area_context
+from .exchange import import_jawaban_unit, jawaban_unit
+from .models import Side
+from .permissions import access_question
+from .summary import summary_context
+from .validation import LkeRefused
+from .xlsx import workbook_bytes
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    plan = access_selected_plan(request.user, request.GET.get("tahun"))
+    if plan is None:
+        raise Http404(_("Belum ada rencana kerja."))
+    return redirect("lke:summary", year=plan.year)
+
+
+def summary(request: HttpRequest, year: int) -> HttpResponse:
+    plan = access_plan(request.user, year, Action.VIEW_LKE)
+    context = summary_context(selectors.plan_lke(plan, selectors.master_or_404(year)))
+    context.update(
+        {
+            "plan": plan,
+            "nav_active": "lke",
+            **selectors.proposal_and_predicates(unit=plan.unit, year=year),
+            "may_manage": can(request.user, Action.MANAGE_LKE),
+            "area_codes": AREA_ORDER,
+        }
+    )
+    return render(request, "lke/summary.html", context)
+
+
+def area(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    plan = access_plan(request.user, year, Action.VIEW_LKE)
+    return render(request, "lke/area.html", area_context(user=request.user, plan=plan, code=code))
+
+
+def _ids(values: list[str]) -> set[int]:
+    """The ASCII whole numbers among posted ids (``"²".isdigit()`` is True)."""
+    return {int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 12}
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
+    """GET: the question on its own page (every evidence item listed, no script needed);
+    POST: save the unit's or the TPI's answer."""
+    plan = access_plan(request.user, year, Action.VIEW_LKE)
+    question = access_question(selectors.master_or_404(year), soal_id)
+    code = question.area_code or HASIL
+    if request.method == "GET":
+        context = area_context(user=request.user, plan=plan, code=code, only_soal=soal_id)
+        return render(request, "lke/question.html", context)
+    side = request.POST.get("side", Side.UNIT)
+    side = side if side in Side.values else Side.UNIT
+    item_ids, version_ids = (
+        _ids(request.POST.getlist("evidence")),
+        _ids(request.POST.getlist("version")),
+    )
+    try:
+        items, versions = [], []
+        if side == Side.UNIT:
+            items, versions, complete = selectors.picked_evidence(
+                plan=plan, question=question, item_ids=item_ids, version_ids=version_ids
+            )
+            if not complete:
+                raise LkeRefused(
+                    _(
+                        "Sebagian butir evidence yang dipilih bukan milik area ini. Pilih butir "
+                        "dari daftar area ini saja."
+                    ),
+                    soal_id=soal_id,
+                )
+        _row, changed = services.answer_save(
+            unit=plan.unit,
+            question=question,
+            side=side,
+            user=request.user,
+            value=request.POST.get("value", ""),
+            note=request.POST.get("note", "")[:5000],
+            support=request.POST.get("support", "")[:2000],
+            evidence_items=items,
+            evidence_versions=versions,
+            ip=client_ip(request),
+        )
+    except LkeRefused as exc:
+        posted = {
+            "side": side,
+            "value": request.POST.get("value", ""),
+            "note": request.POST.get("note", ""),
+            "support": request.POST.get("support", ""),
+            "evidence": sorted(item_ids),
+            "versions": sorted(version_ids),
+            "error": exc.message,
+        }
+        context = area_context(user=request.user, plan=plan, code=code, failed={soal_id: posted})
+        messages.error(request, _("Jawaban belum disimpan. %(m)s") % {"m": exc.message})
+        return render(request, "lke/area.html", context, status=400)
+    if changed:
+        messages.success(request, _("Jawaban soal %(id)s disimpan.") % {"id": soal_id})
+    else:
+        messages.info(request, _("Tidak ada perubahan pada soal %(id)s.") % {"id": soal_id})
+    return redirect(reverse("lke:area", args=[year, code]) + f"#soal-{soal_id}")
+
+
+def history(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
+    plan = access_plan(request.user, year, Action.VIEW_LKE)
+    master = selectors.master_or_404(year)
+    question = access_question(master, soal_id)
+    return render(
+        request,
+        "lke/history.html",
+        {
+            "plan": plan,
+            "q": selectors.parsed_master(master).questions[soal_id],
+            "code": question.area_code or HASIL,
+            "changes": selectors.answer_history(unit=plan.unit, question=question),
+            "nav_active": "lke",
+        },
+    )
+
+
+def export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    plan = access_plan(request.user, year, Action.VIEW_LKE)
+    if fmt not in ("json", "xlsx"):
+        raise Http404(_("Unduhan tidak tersedia. Format yang ada: json dan xlsx."))
+    master = selectors.master_or_404(year)
+    stem = f"lke-zi-{year}-{plan.unit.code}"
+    if fmt == "xlsx":
+        return xlsx_response(workbook_bytes(unit=plan.unit, master=master), f"{stem}.xlsx")
+    doc = jawaban_unit(unit=plan.unit, master=master)
+    response = HttpResponse(
+        json.dumps(doc, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{stem}.json"'
+    return response
+
+
+def import_answers(request: HttpRequest, year: int) -> HttpResponse:
+    plan = access_plan(request.user, year, Action.MANAGE_LKE)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Pilih berkas JSON jawaban-unit terlebih dahulu.")
+        elif upload.size > MAX_IMPORT_BYTES:
+            error = _(
+                "Berkas terlalu besar (maksimal 5 MB); berkas jawaban-unit biasanya "
+                "di bawah 200 KB."
+            )
+        else:
+            try:
+                result = import_jawaban_unit(
+                    upload.read(), user=request.user, year=year, ip=client_ip(request)
+                )
+            except LkeRefused as exc:
+                error = exc.message
+            else:
+                messages.success(
+                    request,
+                    _("Impor selesai untuk %(unit)s: %(n)s jawaban berubah, %(m)s tetap.")
+                    % {"unit": result.unit, "n": result.changed, "m": result.unchanged},
+                )
+                return redirect("lke:summary", year=year)
+    return render(
+        request,
+        "lke/import.html",
+        {"plan": plan, "error": error, "nav_active": "lke"},
+        status=400 if error else 200,
+    )

@@ -1,0 +1,71 @@
+"""Generated monev documents: quarterly and annual PDFs and evidence ZIPs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from zi_portal.accounts.permissions import RestrictedQuerySet
+
+from ..choices import ReportKind, ReportStatus
+
+
+class ReportQuerySet(RestrictedQuerySet):
+    unit_field = "plan__unit"
+
+
+class Report(models.Model):
+    """A generated monev document (quarterly/annual PDF, or the evidence ZIP): a frozen
+    record of that moment, with its parameters, hash, who asked and when."""
+
+    plan = models.ForeignKey(
+        "workplan.WorkPlan",
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("rencana kerja"),
+    )
+    kind = models.CharField(_("jenis"), max_length=10, choices=ReportKind.choices)
+    quarter = models.PositiveSmallIntegerField(_("triwulan"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ReportStatus.choices,
+        default=ReportStatus.QUEUED,
+        db_index=True,
+    )
+    error = models.TextField(_("kesalahan"), blank=True)
+    file = models.FileField(_("berkas"), max_length=500, blank=True)
+    size = models.PositiveBigIntegerField(_("ukuran"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    params = models.JSONField(_("parameter"), default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diminta oleh"),
+    )
+    requested_at = models.DateTimeField(_("diminta"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("mulai disusun"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("laporan")
+        verbose_name_plural = pgettext_lazy("jamak", "laporan")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quarter__isnull=True) | models.Q(quarter__gte=1, quarter__lte=4),
+                name="report_quarter_1_4",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        period = f"TW {self.quarter}" if self.quarter else _("tahunan")
+        return f"{self.get_kind_display()} {self.plan.year} {period}"

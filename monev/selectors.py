@@ -1,0 +1,115 @@
+"""Reads of monitoring: the activity plan beside its realisation, notifications, the
+reports of a plan, undelivered e-mails. Each runs a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from evidence.models import EvidenceVersion
+from workplan.models import Activity, Pokja, WorkPlan
+from zi_portal.accounts.permissions import Action
+from zi_portal.core.periods import month_is_over
+
+from .choices import MessageStatus
+from .models import ActivityRealisation, AreaNarrative, Message, Notification, Report
+
+
+def month_state(
+    planned: bool, realised: str | None, month: int, plan: WorkPlan, today: date
+) -> str:
+    """One Gantt square: planned and done/partial/not done, or planned and late (its
+    month is over with nothing recorded)."""
+    if realised:
+        return realised
+    if planned:
+        return "late" if month_is_over(plan.year, month, today) else "planned"
+    return ""
+
+
+def activity_grid(*, plan: WorkPlan, user: Any, today: date) -> list[tuple[Pokja, list[Activity]]]:
+    """Per area, its activities with ``month_flags`` (12 booleans: planned) and
+    ``month_states`` (planned, late, done, partial, not done) beside the plan, and
+    ``may_record`` (the user may record realisation for the area)."""
+    pokjas = (
+        Pokja.objects.filter(plan=plan)
+        .select_related("area")
+        .prefetch_related(
+            Prefetch(
+                "activities",
+                queryset=Activity.objects.order_by("number").prefetch_related(
+                    Prefetch("realisations", queryset=ActivityRealisation.objects.all())
+                ),
+            )
+        )
+        .order_by("area__order")
+    )
+    recordable = set(
+        Pokja.objects.filter(plan=plan)
+        .restrict(user, Action.RECORD_REALISATION)
+        .values_list("area_id", flat=True)
+    )
+    grid = []
+    for pokja in pokjas:
+        activities = list(pokja.activities.all())
+        may_record = pokja.area_id in recordable
+        for act in activities:
+            planned = set(act.months)
+            realised = {r.month: r.status for r in act.realisations.all()}
+            act.month_flags = [m in planned for m in range(1, 13)]
+            act.month_states = [
+                month_state(m in planned, realised.get(m), m, plan, today) for m in range(1, 13)
+            ]
+        pokja.may_record = may_record
+        grid.append((pokja, activities))
+    return grid
+
+
+def realisations_of(activity: Activity) -> dict[int, ActivityRealisation]:
+    """What was recorded for ``activity``, by month."""
+    rows = ActivityRealisation.objects.filter(activity=activity).prefetch_related("evidence")
+    return {r.month: r for r in rows}
+
+
+def realisation_evidence_choices(activity: Activity, limit: int = 50) -> QuerySet:
+    """The area's versions (newest first) that a realisation may point to."""
+    return (
+        EvidenceVersion.objects.filter(
+            requirement__cell__quarter__plan_id=activity.pokja.plan_id,
+            requirement__cell__area_id=activity.pokja.area_id,
+            withdrawn_at__isnull=True,
+        )
+        .select_related("requirement__cell__quarter")
+        .order_by("-uploaded_at")[:limit]
+    )
+
+
+def notifications_for(user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+def unread_count(user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def reports_for(plan: WorkPlan, limit: int = 100) -> list[Report]:
+    return list(
+        Report.objects.filter(plan=plan)
+        .select_related("requested_by")
+        .order_by("-requested_at")[:limit]
+    )
+
+
+def failed_messages(limit: int = 50) -> list[Message]:
+    """E-mails that could not be delivered after every retry, newest first."""
+    return list(
+        Message.objects.filter(status=MessageStatus.FAILED).select_related("recipient")[:limit]
+    )
+
+
+def narrative_for(plan: Any, area: Any) -> AreaNarrative:
+    """The area's narrative for the plan's year (an unsaved, empty one if none yet)."""
+    narrative = AreaNarrative.objects.filter(plan=plan, area=area).first()
+    return narrative or AreaNarrative(plan=plan, area=area)

@@ -1,0 +1,174 @@
+"""The reminder sweep: what ``reminders`` plans for today becomes, per person, one
+``Message`` (an e-mail in the recipient's language with a twin ``Notification``). Each
+scope is recorded under a unique constraint before anything is sent, so running the
+sweep twice, or on two workers at once, tells each person each thing exactly once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from zi_portal.core.links import absolute_url, site_url
+from zi_portal.core.queue import enqueue
+
+from .choices import ReminderKind
+from .models import Message, Notification, ReminderRecord
+from .reminders import (
+    Planned,
+    Scope,
+    pending_revision_notices,
+    plan_reminders,
+    plan_revision_notices,
+)
+from .services import SEND_MESSAGE, message_failed, message_send
+
+log = logging.getLogger(__name__)
+
+
+# Marked for extraction here, translated when rendered in the recipient's language.
+SUBJECTS = {
+    ReminderKind.UPCOMING: gettext_noop(
+        "Pengingat: batas waktu evidence %(quarter)s tinggal %(days)s hari"
+    ),
+    ReminderKind.OVERDUE: gettext_noop("Evidence ZI terlambat: %(count)s butir belum lengkap"),
+    ReminderKind.REVISION: gettext_noop("Permintaan revisi evidence ZI (%(count)s butir)"),
+    ReminderKind.DIGEST: gettext_noop("Ringkasan mingguan ZI %(unit)s – %(date)s"),
+    ReminderKind.FINDING: gettext_noop("Tindak lanjut temuan terlambat (%(count)s temuan)"),
+}
+
+
+def _render(planned: Planned, scopes: list[Scope], today: date) -> dict[str, str]:
+    """Subject, text and HTML in the recipient's language, with absolute links."""
+    count = sum(len(s.lines) for s in scopes)
+    with translation.override(planned.recipient.preferred_language or settings.LANGUAGE_CODE):
+        quarter = planned.context.get("quarter")
+        subject = _(SUBJECTS[planned.kind]) % {
+            "quarter": quarter.label if quarter else "",
+            "days": planned.context.get("days_left", ""),
+            "count": count,
+            "unit": planned.plan.unit.short_name,
+            "date": today.strftime("%d/%m/%Y"),
+        }
+        link = site_url(
+            {
+                ReminderKind.DIGEST: reverse("evidence:matrix", args=[planned.plan.year]),
+                ReminderKind.FINDING: reverse("findings:list"),
+            }.get(planned.kind, reverse("monev:tasks"))
+        )
+        context = {
+            "kind": planned.kind,
+            "recipient": planned.recipient,
+            "scopes": scopes,
+            "plan": planned.plan,
+            "today": today,
+            "count": count,
+            "link": link,
+            "quarter": quarter,
+            "days_left": planned.context.get("days_left"),
+            "rows": planned.context.get("rows", []),
+            "preferences_url": absolute_url("monev:preferences"),
+        }
+        text = render_to_string("monev/email/reminder.txt", context)
+        html = render_to_string("monev/email/reminder.html", context)
+    return {"subject": subject, "text": text, "html": html, "url": link}
+
+
+@dataclass
+class SweepResult:
+    created: list[Message] = field(default_factory=list)
+    skipped: int = 0
+
+
+def deliver(planned: Planned, *, today: date, send_now: bool = False) -> Message | None:
+    """Record and create the message for ``planned``, each scope exactly once.
+
+    Each scope's record is inserted in its own savepoint: a scope someone else has
+    already recorded (another sweep, another worker) is dropped; if none is left,
+    nothing is created. The e-mail is queued when the transaction commits."""
+    with transaction.atomic():
+        message = Message.objects.create(
+            recipient=planned.recipient,
+            kind=planned.kind,
+            subject="…",
+            body_text="",
+            body_html="",
+        )
+        kept = []
+        for scope in planned.scopes:
+            try:
+                with transaction.atomic():
+                    ReminderRecord.objects.create(
+                        kind=planned.kind,
+                        recipient=planned.recipient,
+                        scope=scope.key,
+                        period=scope.period,
+                        message=message,
+                    )
+                kept.append(scope)
+            except IntegrityError:
+                continue
+        if not kept:
+            transaction.set_rollback(True)
+            return None
+        rendered = _render(planned, kept, today)
+        message.subject = rendered["subject"][:255]
+        message.body_text = rendered["text"]
+        message.body_html = rendered["html"]
+        message.url = rendered["url"]
+        message.save(update_fields=["subject", "body_text", "body_html", "url"])
+        Notification.objects.create(
+            recipient=planned.recipient,
+            message=message,
+            kind=planned.kind,
+            title=message.subject,
+            body=rendered["text"],
+            url=rendered["url"],
+        )
+        if send_now:
+            transaction.on_commit(lambda: _send_now(message.pk))
+        else:
+            enqueue(SEND_MESSAGE, message.pk)
+    return message
+
+
+def _send_now(message_id: int) -> None:
+    try:
+        message_send(message_id=message_id)
+    except Exception as exc:  # noqa: BLE001 - recorded on the message, shown to the Ketua
+        message_failed(message_id=message_id, error=exc)
+
+
+def run_sweep(*, today: date | None = None, send_now: bool = False) -> SweepResult:
+    """The daily sweep (beat runs it; ``send_reminders`` runs it by hand)."""
+    today = today or timezone.localdate()
+    result = SweepResult()
+    for planned in plan_reminders(today=today):
+        message = deliver(planned, today=today, send_now=send_now)
+        if message is None:
+            result.skipped += 1
+        else:
+            result.created.append(message)
+    log.info(
+        "reminder sweep %s: %s messages, %s already sent",
+        today,
+        len(result.created),
+        result.skipped,
+    )
+    return result
+
+
+def notify_revisions(*, user_id: int, send_now: bool = False) -> Message | None:
+    """Tell one uploader about every revision request not yet told (batched)."""
+    planned = plan_revision_notices(pending_revision_notices(user_id=user_id))
+    if not planned:
+        return None
+    return deliver(planned[0], today=timezone.localdate(), send_now=send_now)

@@ -1,0 +1,30 @@
+"""Vocabularies every app shares."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    """What an audit event records. Each app names its own actions here, so that the
+    trail can be filtered and labelled in one place."""
+
+    UPLOAD = "evidence.upload", _("Unggah evidence")
+    WITHDRAW = "evidence.withdraw", _("Tarik versi")
+    REVIEW = "evidence.review", _("Reviu evidence")
+    ROLE_CHANGE = "user.roles", _("Ubah peran pengguna")
+    PIC_ASSIGN = "cell.pic", _("Ubah PIC sel")
+    MEMBER_ADD = "pokja.member_add", _("Tambah anggota pokja")
+    MEMBER_REMOVE = "pokja.member_remove", _("Keluarkan anggota pokja")
+    ACTIVITY_MONTHS = "activity.months", _("Ubah bulan kegiatan")
+    REALISATION = "activity.realisation", _("Catat realisasi kegiatan")
+    LKE_MASTER = "lke.master", _("Muat master soal LKE")
+    LKE_ANSWER = "lke.answer", _("Ubah jawaban LKE")
+    LKE_IMPORT = "lke.import", _("Impor jawaban LKE")
+    LKE_TOKEN_ISSUE = "lke.token_issue", _("Buat token PortalRB")
+    LKE_TOKEN_REVOKE = "lke.token_revoke", _("Cabut token PortalRB")
+    LKE_PROPOSAL = "lke.proposal", _("Ubah usulan PortalRB")
+    LKE_PREDICATE = "lke.predicate", _("Catat predikat")
+    FINDING_RECORD = "finding.record", _("Catat temuan")
+    FINDING_FOLLOW_UP = "finding.follow_up", _("Catat tindak lanjut temuan")
+    FINDING_DECIDE = "finding.decide", _("Putuskan tindak lanjut temuan")
+    NARRATIVE = "area.narrative", _("Ubah narasi area")

@@ -1,8 +1,0 @@
-from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
-
-
-class LkeConfig(AppConfig):
-    name = "zi_portal.lke"
-    label = "lke"
-    verbose_name = _("LKE ZI dan PortalRB")
