@@ -62,9 +62,11 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # pytest-xdist processes, each with its own test database (-n 0: one process, no xdist).
+# worksteal: a worker that runs out of tests takes some of the other's, so neither
+# idles at the end behind a queue of browser tests.
 PYTEST_WORKERS ?= 2
 pytest: install
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 test: lint pytest
 

@@ -141,9 +141,16 @@ def pytest_runtest_teardown(item, nextitem):
     blocker = item.config.stash.get(_DB_BLOCKER, None)
     # nextitem None: the session is over and the test database already dropped.
     if nextitem is not None and blocker is not None and _is_transactional(item):
+        from django.db import connections
+
         with blocker.unblock():
             if not _demo_present():
                 _demo_seed()
+            # Leave the connections closed, as the flush left them: an open one here can
+            # outlive the session (while Playwright's event loop runs in this thread,
+            # Django keeps its connections apart from the ones made before) and keep
+            # the test database from being dropped at the end.
+            connections.close_all()
     return result
 
 
