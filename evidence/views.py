@@ -4,7 +4,6 @@ audit trail. Thin: access → selector/service → response."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from workplan.choices import AREA_ORDER
 from workplan.permissions import access_selected_plan
 from zi_portal.accounts.permissions import Action, can, require
 from zi_portal.core.audit import client_ip
+from zi_portal.core.paging import paginate
 
 from . import selectors, services
 from .choices import ReviewState
@@ -201,7 +201,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         quarter=filters.get("quarter"),
         state=None if state == "all" else state,
     )
-    page = Paginator(versions, 50).get_page(request.GET.get("hal"))
+    page, query = paginate(request, versions, 50)
     return render(
         request,
         "evidence/review_queue.html",
@@ -210,7 +210,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "nav_active": "queue",
-            "query": request.GET.urlencode(),
+            "query": query,
             "review_form": ReviewForm(),
         },
     )
@@ -228,9 +228,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
     )
-    page = Paginator(events, 100).get_page(request.GET.get("hal"))
-    query = request.GET.copy()
-    query.pop("hal", None)
+    page, query = paginate(request, events, 100)
     return render(
         request,
         "evidence/audit_list.html",
@@ -238,7 +236,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "nav_active": "audit",
-            "query": query.urlencode(),
+            "query": query,
             "plan": _current_plan(request) if request.GET.get("tahun") is None else None,
         },
     )

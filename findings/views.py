@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from workplan.models import ChangeArea
 from workplan.permissions import access_selected_plan
 from zi_portal.accounts.permissions import Action, can, require
 from zi_portal.core.audit import client_ip
+from zi_portal.core.paging import paginate
 
 from . import selectors, services
 from .choices import WAITING_FOR_OWNER, FindingStatus
@@ -71,11 +71,9 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.findings_for(
         plan, status=status or None, area=area or None, owner=owner if reviewer else request.user
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("hal"))
+    page, query = paginate(request, rows, 50)
     today = timezone.localdate()
     page.object_list = _decorate(list(page.object_list), today)
-    query = request.GET.copy()
-    query.pop("hal", None)
     return render(
         request,
         "findings/finding_list.html",
@@ -89,7 +87,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
             "areas": AREA_ORDER,
             "owners": list(selectors.owner_choices(plan).order_by("name")) if reviewer else [],
             "selected": {"status": status, "area": area, "owner": owner},
-            "query": query.urlencode(),
+            "query": query,
             "nav_active": "findings",
         },
     )

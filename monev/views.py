@@ -5,7 +5,6 @@ selectors/services → response."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from workplan.permissions import access_plan, access_pokja, access_selected_plan
 from zi_portal.accounts.permissions import Action, can, require
 from zi_portal.core.audit import client_ip
 from zi_portal.core.errors import Refused
+from zi_portal.core.paging import paginate
 
 from . import dashboard as numbers
 from . import selectors, services
@@ -30,11 +30,11 @@ from .reports import lke_summary
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.notifications_for(request.user), 30).get_page(request.GET.get("hal"))
+    page, query = paginate(request, selectors.notifications_for(request.user), 30)
     return render(
         request,
         "monev/notification_list.html",
-        {"page": page, "nav_active": "notifications", "query": ""},
+        {"page": page, "nav_active": "notifications", "query": query},
     )
 
 

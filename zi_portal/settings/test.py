@@ -20,12 +20,24 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+def _run_dir() -> str:
+    """The test run's own temporary folder. The first process of a run (pytest) makes it
+    and removes it, with all below it, when it exits; the processes it starts (xdist
+    workers, and the Celery workers, gunicorn and commands a test starts) inherit it
+    through ZI_TEST_TMP, so one that is killed, and never runs its exit handlers, still
+    leaves nothing behind."""
+    root = os.environ.get("ZI_TEST_TMP")
+    if root and Path(root).is_dir():
+        return root
+    root = tempfile.mkdtemp(prefix="zi-test-")
+    os.environ["ZI_TEST_TMP"] = root
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    return root
+
+
 def _temp_dir(prefix: str) -> Path:
-    """A temporary folder of this process, removed when the process exits (a test run, an
-    xdist worker, a Celery worker started by a test), so a run leaves nothing behind."""
-    path = tempfile.mkdtemp(prefix=prefix)
-    atexit.register(shutil.rmtree, path, ignore_errors=True)
-    return Path(path)
+    """A temporary folder of this process inside the run's folder."""
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=_run_dir()))
 
 
 # A worker started by a test is told the test's media folder through ZI_TEST_MEDIA_ROOT
