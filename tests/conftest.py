@@ -9,13 +9,11 @@ CI it fails it. CI never silently skips.
 from __future__ import annotations
 
 import io
-import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
@@ -23,8 +21,9 @@ STRICT_SERVICES = (
     os.environ.get("CI", "").lower() in ("1", "true", "yes")
     or os.environ.get("ZI_STRICT_SERVICES") == "1"
 )
-PLAN_FILE = Path(settings.BASE_DIR) / "fixtures" / "plan-2026.json"
-DEMO_UNIT = json.loads(PLAN_FILE.read_text(encoding="utf-8"))["unit"]["code"]
+from tests.multiunit import PLAN_FILE  # noqa: E402, F401 - imported by tests from here
+from tests.multiunit import UNIT_A as DEMO_UNIT  # noqa: E402
+
 DEMO_PASSWORD = "zi-demo-2026"  # noqa: S105 - the documented demo password
 
 
@@ -105,14 +104,23 @@ _DB_BLOCKER = pytest.StashKey[object]()
 
 
 def _demo_seed() -> None:
-    call_command("seed_demo", password=DEMO_PASSWORD, stdout=io.StringIO())
+    """The demo (unit A, as ``seed_demo`` makes it) and a second unit (tests/multiunit.py),
+    so that every test runs in a portal holding two units."""
+    from django.db import transaction
+
+    from tests.multiunit import second_unit_seed
+
+    with transaction.atomic():
+        call_command("seed_demo", password=DEMO_PASSWORD, stdout=io.StringIO())
+        second_unit_seed(DEMO_PASSWORD)
 
 
 def _demo_present() -> bool:
+    from tests.multiunit import UNIT_B
     from workplan.models import WorkPlan
 
-    # seed_demo is one transaction: the plan is there exactly when all of the demo is.
-    return WorkPlan.objects.filter(year=2026, unit__code=DEMO_UNIT).exists()
+    # Both are seeded in one transaction: the plans are there exactly when all of it is.
+    return WorkPlan.objects.filter(year=2026, unit__code__in=[DEMO_UNIT, UNIT_B]).count() == 2
 
 
 @pytest.fixture(scope="session")
@@ -184,5 +192,5 @@ def demo(db):
 
     return {
         "plan": WorkPlan.objects.get(year=2026, unit__code=DEMO_UNIT),
-        "users": {u.email.split("@")[0]: u for u in User.objects.all()},
+        "users": {u.email.split("@")[0]: u for u in User.objects.filter(unit__code=DEMO_UNIT)},
     }

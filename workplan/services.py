@@ -262,10 +262,14 @@ def plan_import_file(*, path: str | Path, replace: bool = False) -> tuple[WorkPl
 
 @transaction.atomic
 def cells_link_pics(*, plan: WorkPlan) -> int:
-    """Assign each unassigned cell to the active user whose name matches the PIC named
-    in the plan document. Returns how many cells were linked."""
+    """Assign each unassigned cell to the active user of the plan's unit whose name
+    matches the PIC named in the plan document (never a namesake in another unit).
+    Returns how many cells were linked."""
     linked = 0
-    users_by_name = {u.name: u for u in User.objects.filter(is_active=True).exclude(name="")}
+    users_by_name = {
+        u.name: u
+        for u in User.objects.filter(is_active=True, unit_id=plan.unit_id).exclude(name="")
+    }
     for cell in CommitmentCell.objects.filter(quarter__plan=plan, pic__isnull=True):
         user = users_by_name.get(cell.pic_name)
         if user is not None:

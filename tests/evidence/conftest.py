@@ -4,6 +4,7 @@ import pytest
 
 from evidence import services
 from tests.evidence import samples
+from tests.multiunit import UNIT_A
 from workplan.models import EvidenceRequirement
 
 
@@ -11,7 +12,10 @@ from workplan.models import EvidenceRequirement
 def item(demo):
     """TW II PW, item 5: 'Laporan monitoring:' (PIC Irene Septine, pic.pw)."""
     return EvidenceRequirement.objects.get(
-        cell__quarter__number=2, cell__area__code="PW", text="Laporan monitoring:"
+        cell__quarter__plan__unit__code=UNIT_A,
+        cell__quarter__number=2,
+        cell__area__code="PW",
+        text="Laporan monitoring:",
     )
 
 

@@ -10,6 +10,7 @@ from evidence import services
 from evidence.models import EvidenceVersion
 from tests.conftest import require_postgres
 from tests.evidence import samples
+from tests.multiunit import UNIT_A
 from workplan.models import EvidenceRequirement
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -40,7 +41,10 @@ def run_together(jobs):
 def test_simultaneous_uploads_become_distinct_versions(demo, parallel):
     require_postgres()
     item = EvidenceRequirement.objects.get(
-        cell__quarter__number=2, cell__area__code="PW", text="Laporan monitoring:"
+        cell__quarter__plan__unit__code=UNIT_A,
+        cell__quarter__number=2,
+        cell__area__code="PW",
+        text="Laporan monitoring:",
     )
     pic = demo["users"]["pic.pw"]
 
@@ -65,7 +69,10 @@ def test_simultaneous_uploads_become_distinct_versions(demo, parallel):
 def test_simultaneous_identical_uploads_keep_one(demo):
     require_postgres()
     item = EvidenceRequirement.objects.get(
-        cell__quarter__number=2, cell__area__code="PW", text="Laporan monitoring:"
+        cell__quarter__plan__unit__code=UNIT_A,
+        cell__quarter__number=2,
+        cell__area__code="PW",
+        text="Laporan monitoring:",
     )
     pic = demo["users"]["pic.pw"]
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from evidence import services
 from tests.evidence import samples
+from tests.multiunit import UNIT_A
 from tests.query_counts import Measurement
 from workplan.models import EvidenceRequirement
 
@@ -13,9 +14,9 @@ from workplan.models import EvidenceRequirement
 def add_evidence(demo, rounds: int) -> None:
     """``rounds`` versions on every PW and TL item, every other one reviewed."""
     users = demo["users"]
-    items = EvidenceRequirement.objects.filter(cell__area__code__in=["PW", "TL"]).select_related(
-        "cell__area"
-    )
+    items = EvidenceRequirement.objects.filter(
+        cell__quarter__plan__unit__code=UNIT_A, cell__area__code__in=["PW", "TL"]
+    ).select_related("cell__area")
     for item in items:
         pic = users["pic.pw"] if item.cell.area.code == "PW" else users["pic.tl"]
         previous = None
@@ -48,7 +49,10 @@ def pages(item_id):
 
 def item_of_the_pages() -> EvidenceRequirement:
     return EvidenceRequirement.objects.get(
-        cell__quarter__number=2, cell__area__code="PW", text="Laporan monitoring:"
+        cell__quarter__plan__unit__code=UNIT_A,
+        cell__quarter__number=2,
+        cell__area__code="PW",
+        text="Laporan monitoring:",
     )
 
 

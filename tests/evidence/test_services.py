@@ -13,6 +13,7 @@ from evidence.selectors import item_status_of, progress_by_cell, with_status
 from evidence.validation import EvidenceRefused
 from tests.evidence import samples
 from tests.evidence.conftest import up
+from tests.multiunit import UNIT_A
 from workplan.models import EvidenceRequirement
 from zi_portal.core.choices import AuditAction
 from zi_portal.core.models import AuditEvent
@@ -105,7 +106,12 @@ def test_identical_file_is_recognised(item, users):
     assert "sama persis dengan versi 1" in refused.value.message
     assert len(stored_files()) == 1
     # The same bytes to another item are fine.
-    other = EvidenceRequirement.objects.get(cell__quarter__number=2, cell__area__code="PW", order=1)
+    other = EvidenceRequirement.objects.get(
+        cell__quarter__plan__unit__code=UNIT_A,
+        cell__quarter__number=2,
+        cell__area__code="PW",
+        order=1,
+    )
     assert up(other, users["pic.pw"], "laporan.pdf", samples.pdf("sama")).number == 1
 
 
@@ -207,7 +213,11 @@ def test_withdraw_scope(item, users):
 
 
 def test_cell_is_complete_when_every_item_is_approved(demo, users):
-    items = list(EvidenceRequirement.objects.filter(cell__quarter__number=1, cell__area__code="TL"))
+    items = list(
+        EvidenceRequirement.objects.filter(
+            cell__quarter__plan__unit__code=UNIT_A, cell__quarter__number=1, cell__area__code="TL"
+        )
+    )
     assert len(items) == 2
     for i, it in enumerate(items):
         v = up(it, users["pic.tl"], f"doc{i}.pdf", samples.pdf(str(i)))

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from evidence import services
 from tests.evidence import samples
+from tests.multiunit import UNIT_A
 from workplan.models import EvidenceRequirement
 from zi_portal.core.choices import AuditAction
 from zi_portal.core.models import AuditEvent
@@ -187,7 +188,7 @@ def test_my_tasks_order_for_a_date_in_the_second_quarter(demo, item, version):
 
 def test_review_queue_filters(as_user, demo, item, version):
     tl_item = EvidenceRequirement.objects.filter(
-        cell__quarter__number=1, cell__area__code="TL"
+        cell__quarter__plan__unit__code=UNIT_A, cell__quarter__number=1, cell__area__code="TL"
     ).first()
     services.evidence_upload_file(
         requirement=tl_item,
@@ -244,7 +245,9 @@ def test_role_and_assignment_changes_are_audited(as_user, demo):
     role = AuditEvent.objects.get(action="user.roles")
     assert role.before == {"roles": ["PIC"]} and role.after == {"roles": ["Asesor TPI", "PIC"]}
     assert role.subject_user == target and role.actor == demo["users"]["ketua"]
-    cell = CommitmentCell.objects.get(quarter__number=1, area__code="TL")
+    cell = CommitmentCell.objects.get(
+        quarter__plan__unit__code=UNIT_A, quarter__number=1, area__code="TL"
+    )
     response = client.post(
         f"/admin/workplan/commitmentcell/{cell.pk}/change/",
         {

@@ -19,6 +19,7 @@ from monev import selectors as monev_selectors
 from monev import services as monev_services
 from monev.models import AreaNarrative
 from tests.evidence import samples
+from tests.multiunit import UNIT_A
 from workplan.models import Activity, CommitmentCell, EvidenceRequirement, Pokja
 from zi_portal.core.choices import AuditAction
 from zi_portal.core.errors import Refused
@@ -32,7 +33,9 @@ def in_a_week() -> date:
 
 
 def cell(code: str, quarter: int = 1) -> CommitmentCell:
-    return CommitmentCell.objects.get(quarter__number=quarter, area__code=code)
+    return CommitmentCell.objects.get(
+        quarter__plan__unit__code=UNIT_A, quarter__number=quarter, area__code=code
+    )
 
 
 def record(demo, *, owner="pic.pw", by="tpi", due=None, **target) -> Finding:
@@ -107,9 +110,13 @@ def test_pics_may_not_record_findings(client, demo, who):
 
 def test_create_targets_an_item_or_an_activity(client, demo):
     client.force_login(demo["users"]["kepala"])
-    item = EvidenceRequirement.objects.filter(cell__area__code="SDM").first()
+    item = EvidenceRequirement.objects.filter(
+        cell__quarter__plan__unit__code=UNIT_A, cell__area__code="SDM"
+    ).first()
     client.post(reverse("findings:create"), form_data(demo, sasaran="butir", butir=str(item.pk)))
-    activity = Activity.objects.filter(pokja__area__code="TL").first()
+    activity = Activity.objects.filter(
+        pokja__plan__unit__code=UNIT_A, pokja__area__code="TL"
+    ).first()
     client.post(
         reverse("findings:create"),
         form_data(demo, sasaran="kegiatan", kegiatan=str(activity.pk)),
@@ -459,8 +466,12 @@ def test_narrative_service(demo):
 @pytest.mark.parametrize("who", ["ketua", "pic.pw"])
 def test_list_queries_do_not_grow_with_the_findings(client, demo, who):
     users = demo["users"]
-    item = EvidenceRequirement.objects.filter(cell__area__code="PW").first()
-    activity = Activity.objects.filter(pokja__area__code="PW").first()
+    item = EvidenceRequirement.objects.filter(
+        cell__quarter__plan__unit__code=UNIT_A, cell__area__code="PW"
+    ).first()
+    activity = Activity.objects.filter(
+        pokja__plan__unit__code=UNIT_A, pokja__area__code="PW"
+    ).first()
 
     def add_findings():
         for target in ({"cell": cell("PW")}, {"requirement": item}, {"activity": activity}):

@@ -46,7 +46,9 @@ keys, body = s3_setup.keys, s3_setup.body
 
 def item(quarter: int, area: str, order: int, plan=None) -> EvidenceRequirement:
     items = EvidenceRequirement.objects.filter(
-        cell__quarter__number=quarter, cell__area__code=area, order=order
+        cell__quarter__number=quarter,
+        cell__area__code=area,
+        order=order,
     )
     if plan is not None:
         items = items.filter(cell__quarter__plan=plan)

@@ -13,6 +13,7 @@ from monev import dashboard
 from monev.models import ActivityRealisation
 from monev.services import realisation_record
 from tests.evidence import samples
+from tests.multiunit import UNIT_A
 from workplan.models import Activity, EvidenceRequirement, Quarter
 from zi_portal.core.models import AuditEvent
 
@@ -29,11 +30,17 @@ def upload(item, user, name):
 def progress(demo):
     """Two TW I MP items uploaded, one of them approved; one TW I TL item to revise."""
     users = demo["users"]
-    mp = list(EvidenceRequirement.objects.filter(cell__quarter__number=1, cell__area__code="MP"))
+    mp = list(
+        EvidenceRequirement.objects.filter(
+            cell__quarter__plan__unit__code=UNIT_A, cell__quarter__number=1, cell__area__code="MP"
+        )
+    )
     approved = upload(mp[0], users["pic.mp"], "a.pdf")
     evidence_services.evidence_review(version=approved, user=users["tpi"], decision="approve")
     upload(mp[1], users["pic.mp"], "b.pdf")
-    tl = EvidenceRequirement.objects.filter(cell__quarter__number=1, cell__area__code="TL").first()
+    tl = EvidenceRequirement.objects.filter(
+        cell__quarter__plan__unit__code=UNIT_A, cell__quarter__number=1, cell__area__code="TL"
+    ).first()
     revise = upload(tl, users["pic.tl"], "c.pdf")
     evidence_services.evidence_review(
         version=revise, user=users["tpi"], decision="revise", comment="Kurang"
@@ -84,7 +91,9 @@ def test_cell_states_before_the_deadline(progress):
 def test_a_complete_cell(demo):
     users = demo["users"]
     for i, item in enumerate(
-        EvidenceRequirement.objects.filter(cell__quarter__number=1, cell__area__code="TL")
+        EvidenceRequirement.objects.filter(
+            cell__quarter__plan__unit__code=UNIT_A, cell__quarter__number=1, cell__area__code="TL"
+        )
     ):
         v = upload(item, users["pic.tl"], f"{i}.pdf")
         evidence_services.evidence_review(version=v, user=users["ketua"], decision="approve")
@@ -158,9 +167,13 @@ def test_dashboard_queries_do_not_grow(client, progress):
     client.get(DASH)
     with CaptureQueriesContext(connection) as small:
         assert client.get(DASH).status_code == 200
-    for item in EvidenceRequirement.objects.filter(cell__area__code="PW"):
+    for item in EvidenceRequirement.objects.filter(
+        cell__quarter__plan__unit__code=UNIT_A, cell__area__code="PW"
+    ):
         upload(item, users["pic.pw"], f"pw{item.pk}.pdf")
-    for act in Activity.objects.filter(pokja__area__code__in=["PW", "SDM"]):
+    for act in Activity.objects.filter(
+        pokja__plan__unit__code=UNIT_A, pokja__area__code__in=["PW", "SDM"]
+    ):
         for month in act.months:
             realisation_record(
                 activity=act, month=month, status="done", note="", user=users["ketua"]

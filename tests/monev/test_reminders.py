@@ -1,5 +1,6 @@
 """The reminder sweep with controlled dates: who gets what, exactly once."""
 
+import re
 import smtplib
 from datetime import date
 
@@ -15,6 +16,7 @@ from monev.choices import MessageStatus, ReminderKind
 from monev.models import Message, Notification, ReminderPolicy, ReminderRecord
 from monev.tasks import send_message
 from tests.evidence import samples
+from tests.multiunit import UNIT_A, UNIT_B
 from workplan.models import EvidenceRequirement, Quarter
 
 PICS = ["pic.mp", "pic.tl", "pic.sdm", "pic.ak", "pic.pw", "pic.pp"]
@@ -32,21 +34,45 @@ def sweep(django_capture_on_commit_callbacks):
 
 
 def of_kind(result, kind):
-    return [m for m in result.created if m.kind == kind]
+    return [m for m in of_unit_a(result) if m.kind == kind]
 
 
-def kinds_by_recipient(result):
-    return sorted((m.recipient.email.split("@")[0], m.kind) for m in result.created)
+def kinds_by_recipient(result, unit: str = UNIT_A):
+    """(person, kind) of the messages the sweep made for the people of ``unit`` (the
+    sweep covers every unit; the test data holds two, see tests/multiunit.py)."""
+    return sorted(
+        (m.recipient.email.split("@")[0], m.kind)
+        for m in result.created
+        if m.recipient.unit.code == unit
+    )
+
+
+def of_unit_a(result):
+    """The messages the sweep made for unit A's people."""
+    return [m for m in result.created if m.recipient.unit.code == UNIT_A]
+
+
+def outbox_of_unit_a():
+    return [m for m in mail.outbox if m.to[0].endswith("@example.org")]
 
 
 def test_overdue_exactly_once_on_the_first_day_past_due_plus_grace(demo, sweep):
     # TW I is due on 31 March 2026 with 7 grace days: overdue from Wednesday 8 April.
-    assert sweep("2026-04-07").created == []
+    assert of_unit_a(sweep("2026-04-07")) == []
     first = sweep("2026-04-08")
     assert kinds_by_recipient(first) == sorted((p, "overdue") for p in PICS)
-    assert sweep("2026-04-08").created == []  # the same day again
-    assert sweep("2026-04-09").created == []  # the next day
-    assert len(mail.outbox) == 6
+    # Unit B's PICs hear about unit B's items, each from their own plan.
+    assert kinds_by_recipient(first, UNIT_B) == sorted((p, "overdue") for p in PICS)
+    b_mail = next(m for m in mail.outbox if m.to == ["pic.pw@unit-b.test"])
+    linked = {int(pk) for pk in re.findall(r"/butir/(\d+)/", b_mail.body)}
+    assert linked and set(
+        EvidenceRequirement.objects.filter(pk__in=linked).values_list(
+            "cell__quarter__plan__unit__code", flat=True
+        )
+    ) == {UNIT_B}
+    assert of_unit_a(sweep("2026-04-08")) == []  # the same day again
+    assert of_unit_a(sweep("2026-04-09")) == []  # the next day
+    assert len(outbox_of_unit_a()) == 6 and len(mail.outbox) == 12
     pw = next(m for m in mail.outbox if m.to == ["pic.pw@example.org"])
     assert pw.subject == "Evidence ZI terlambat: 5 butir belum lengkap"
     assert "TW I · PW Penguatan Pengawasan" in pw.body
@@ -60,26 +86,28 @@ def test_overdue_exactly_once_on_the_first_day_past_due_plus_grace(demo, sweep):
 
 def test_overdue_without_grace_starts_the_day_after_the_due_date(demo, sweep):
     Quarter.objects.filter(plan=demo["plan"]).update(grace_days=0)
-    due_day = sweep("2026-03-31").created
+    due_day = of_unit_a(sweep("2026-03-31"))
     # On the due date itself only the last "upcoming" notice goes out (3-day window).
     assert {m.kind for m in due_day} == {ReminderKind.UPCOMING}
-    assert len(sweep("2026-04-01").created) == 6
-    assert sweep("2026-04-02").created == []
+    assert len(of_unit_a(sweep("2026-04-01"))) == 6
+    assert of_unit_a(sweep("2026-04-02")) == []
 
 
 def test_overdue_stops_when_the_items_are_in_and_respects_the_cap(demo, sweep):
     users = demo["users"]
-    for item in EvidenceRequirement.objects.filter(cell__quarter__number=1, cell__area__code="TL"):
+    for item in EvidenceRequirement.objects.filter(
+        cell__quarter__plan__unit__code=UNIT_A, cell__quarter__number=1, cell__area__code="TL"
+    ):
         evidence_services.evidence_upload_file(
             requirement=item,
             user=users["pic.tl"],
             upload=samples.upload(f"{item.pk}.pdf", samples.pdf(str(item.pk))),
         )
     first = sweep("2026-04-08")
-    assert "pic.tl" not in [m.recipient.email.split("@")[0] for m in first.created]
+    assert "pic.tl" not in [m.recipient.email.split("@")[0] for m in of_unit_a(first)]
     ReminderPolicy.objects.create(plan=demo["plan"], upcoming_days=[14, 3], overdue_max_repeats=2)
-    assert len(sweep("2026-04-15").created) == 5  # repeat 1
-    assert sweep("2026-04-22").created == []  # repeat 2 is past the cap
+    assert len(of_unit_a(sweep("2026-04-15"))) == 5  # repeat 1
+    assert of_unit_a(sweep("2026-04-22")) == []  # repeat 2 is past the cap
 
 
 def test_upcoming_fires_14_and_3_days_before(demo, sweep):
@@ -90,23 +118,27 @@ def test_upcoming_fires_14_and_3_days_before(demo, sweep):
     sdm = next(m for m in mail.outbox if m.to == ["pic.sdm@example.org"])
     assert sdm.subject == "Pengingat: batas waktu evidence TW II tinggal 14 hari"
     assert "Dokumen SKP pada e-Kinerja" in sdm.body
-    assert sweep("2026-06-17").created == []
+    assert of_unit_a(sweep("2026-06-17")) == []
     # Saturday 27 June is skipped (weekends off); Monday 29 June is inside the 3-day window.
-    assert sweep("2026-06-27").created == []
+    assert of_unit_a(sweep("2026-06-27")) == []
     late = sweep("2026-06-29")
     assert len(of_kind(late, ReminderKind.UPCOMING)) == 6
-    assert {m.kind for m in late.created} == {ReminderKind.UPCOMING, ReminderKind.DIGEST}
+    assert {m.kind for m in of_unit_a(late)} == {ReminderKind.UPCOMING, ReminderKind.DIGEST}
 
 
 def test_weekends_can_be_switched_on(demo, sweep):
     ReminderPolicy.objects.create(plan=demo["plan"], upcoming_days=[14, 3], send_on_weekends=True)
     # Saturday 13 June is 17 days before: nothing; Saturday 20 June (10 days): the 14-day notice.
-    assert len(sweep("2026-06-20").created) == 6
+    assert len(of_unit_a(sweep("2026-06-20"))) == 6
 
 
 def test_weekly_digest_counts(demo, sweep):
     users = demo["users"]
-    mp = list(EvidenceRequirement.objects.filter(cell__quarter__number=1, cell__area__code="MP"))
+    mp = list(
+        EvidenceRequirement.objects.filter(
+            cell__quarter__plan__unit__code=UNIT_A, cell__quarter__number=1, cell__area__code="MP"
+        )
+    )
     approved = evidence_services.evidence_upload_file(
         requirement=mp[0], user=users["pic.mp"], upload=samples.upload("a.pdf", samples.pdf("a"))
     )
@@ -118,7 +150,7 @@ def test_weekly_digest_counts(demo, sweep):
     users["kepala"].save()
     # Monday 13 April 2026.
     result = sweep("2026-04-13")
-    digests = [m for m in result.created if m.kind == ReminderKind.DIGEST]
+    digests = [m for m in of_unit_a(result) if m.kind == ReminderKind.DIGEST]
     assert [m.recipient.email for m in digests] == ["ketua@example.org"]
     body = digests[0].body_text
     assert (
@@ -133,13 +165,17 @@ def test_weekly_digest_counts(demo, sweep):
     rows = reminders.digest_rows(demo["plan"], plan_item_statuses(demo["plan"]), date(2026, 4, 13))
     assert sum(r["total"] for r in rows) == 77
     assert sum(r["overdue"] for r in rows) == 18  # TW I: 20 items, 1 approved, 1 waiting
-    assert sweep("2026-04-13").created == []
-    assert [m.kind for m in sweep("2026-04-20").created if m.kind == "digest"] == ["digest"]
+    assert of_unit_a(sweep("2026-04-13")) == []
+    assert [m.kind for m in of_unit_a(sweep("2026-04-20")) if m.kind == "digest"] == ["digest"]
 
 
 def test_revision_requests_are_batched_and_told_once(demo, django_capture_on_commit_callbacks):
     users = demo["users"]
-    items = list(EvidenceRequirement.objects.filter(cell__quarter__number=2, cell__area__code="PW"))
+    items = list(
+        EvidenceRequirement.objects.filter(
+            cell__quarter__plan__unit__code=UNIT_A, cell__quarter__number=2, cell__area__code="PW"
+        )
+    )
     versions = [
         evidence_services.evidence_upload_file(
             requirement=it,
@@ -167,7 +203,7 @@ def test_the_daily_sweep_catches_revision_notices_the_worker_missed(demo, sweep,
     settings.ZI_REVISION_BATCH_MINUTES = 0
     users = demo["users"]
     item = EvidenceRequirement.objects.filter(
-        cell__quarter__number=2, cell__area__code="PW"
+        cell__quarter__plan__unit__code=UNIT_A, cell__quarter__number=2, cell__area__code="PW"
     ).first()
     version = evidence_services.evidence_upload_file(
         requirement=item, user=users["pic.pw"], upload=samples.upload("x.pdf", samples.pdf("x"))
@@ -176,8 +212,8 @@ def test_the_daily_sweep_catches_revision_notices_the_worker_missed(demo, sweep,
         version=version, user=users["ketua"], decision="revise", comment="Kurang lengkap"
     )
     result = sweep("2026-05-20")
-    assert [m.kind for m in result.created if m.recipient == users["pic.pw"]] == ["revision"]
-    assert sweep("2026-05-20").created == []
+    assert [m.kind for m in of_unit_a(result) if m.recipient == users["pic.pw"]] == ["revision"]
+    assert of_unit_a(sweep("2026-05-20")) == []
 
 
 def test_every_message_is_also_a_notification_in_the_users_language(demo, sweep):
@@ -195,7 +231,8 @@ def test_every_message_is_also_a_notification_in_the_users_language(demo, sweep)
 def test_command_dry_run_and_real_run(demo, capsys, django_capture_on_commit_callbacks):
     call_command("send_reminders", "--today", "2026-04-08", "--dry-run")
     out = capsys.readouterr().out
-    assert "Dry run for 2026-04-08: 6 message(s) would be sent." in out
+    # Six PICs in each of the two units of the test data.
+    assert "Dry run for 2026-04-08: 12 message(s) would be sent." in out
     assert (
         "overdue   → pic.pw@example.org (Irene Septine): TW I · PW Penguatan Pengawasan [5]" in out
     )
@@ -204,10 +241,10 @@ def test_command_dry_run_and_real_run(demo, capsys, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders", "--today", "2026-04-08")
     out = capsys.readouterr().out
-    assert "6 message(s) created" in out
-    assert len(mail.outbox) == 6
+    assert "12 message(s) created" in out
+    assert len(outbox_of_unit_a()) == 6 and len(mail.outbox) == 12
     call_command("send_reminders", "--today", "2026-04-08")
-    assert "0 message(s) created, 0 failed, 6 already sent before." in capsys.readouterr().out
+    assert "0 message(s) created, 0 failed, 12 already sent before." in capsys.readouterr().out
     call_command("send_reminders", "--today", "2026-04-08", "--dry-run")
     assert "0 message(s) would be sent" in capsys.readouterr().out
 
@@ -226,7 +263,7 @@ def test_a_message_that_finally_fails_is_visible_to_the_ketua(
     settings.EMAIL_BACKEND = "tests.monev.test_reminders.FailingBackend"
     with django_capture_on_commit_callbacks(execute=False):
         result = the_sweep.run_sweep(today=date(2026, 4, 8))
-    message = result.created[0]
+    message = of_unit_a(result)[0]
     # Run in-process, Celery replays each retry at once: 1 try + 5 retries, then failed.
     send_message.apply(args=[message.pk])
     message.refresh_from_db()
@@ -275,7 +312,9 @@ def test_overdue_finding_follow_ups_join_the_sweep(demo, sweep):
     from workplan.models import CommitmentCell
 
     users = demo["users"]
-    cell = CommitmentCell.objects.get(quarter__number=2, area__code="PW")
+    cell = CommitmentCell.objects.get(
+        quarter__plan__unit__code=UNIT_A, quarter__number=2, area__code="PW"
+    )
     finding = Finding.objects.create(
         plan=demo["plan"],
         cell=cell,

@@ -20,6 +20,7 @@ from monev import reports
 from monev.choices import ReportKind, ReportStatus
 from monev.models import AreaNarrative, Notification, Report
 from tests.evidence import samples
+from tests.multiunit import UNIT_A
 from workplan.models import ChangeArea, CommitmentCell, EvidenceRequirement
 
 
@@ -32,7 +33,11 @@ def pdf_text(data: bytes) -> str:
 @pytest.fixture
 def data(demo):
     users = demo["users"]
-    items = list(EvidenceRequirement.objects.filter(cell__quarter__number=1, cell__area__code="MP"))
+    items = list(
+        EvidenceRequirement.objects.filter(
+            cell__quarter__plan__unit__code=UNIT_A, cell__quarter__number=1, cell__area__code="MP"
+        )
+    )
     v = evidence_services.evidence_upload_file(
         requirement=items[0],
         user=users["pic.mp"],
@@ -47,7 +52,9 @@ def data(demo):
     evidence_services.evidence_review(
         version=w, user=users["tpi"], decision="revise", comment="Belum ditandatangani Kepala"
     )
-    cell = CommitmentCell.objects.get(quarter__number=1, area__code="PW")
+    cell = CommitmentCell.objects.get(
+        quarter__plan__unit__code=UNIT_A, quarter__number=1, area__code="PW"
+    )
     Finding.objects.create(
         plan=demo["plan"],
         cell=cell,
@@ -184,6 +191,8 @@ def test_build_report_command(data, tmp_path):
         "build_report",
         "--year",
         "2026",
+        "--unit",
+        UNIT_A,
         "--quarter",
         "1",
         "--output",
@@ -195,7 +204,15 @@ def test_build_report_command(data, tmp_path):
     assert out.read_bytes().startswith(b"%PDF-")
     annual = tmp_path / "tahunan.pdf"
     call_command(
-        "build_report", "--year", "2026", "--annual", "--output", str(annual), stderr=io.StringIO()
+        "build_report",
+        "--year",
+        "2026",
+        "--unit",
+        UNIT_A,
+        "--annual",
+        "--output",
+        str(annual),
+        stderr=io.StringIO(),
     )
     assert "Laporan Tahunan 2026" in pdf_text(annual.read_bytes())
 

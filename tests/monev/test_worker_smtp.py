@@ -42,6 +42,7 @@ from monev.tasks import reminder_sweep
 from tests.conftest import require_service
 from tests.core.test_worker import broker_available, start, stop, wait_for
 from tests.evidence import samples
+from tests.multiunit import DOMAIN_B, UNIT_A
 from workplan.models import EvidenceRequirement
 from zi_portal.celery import app as celery_app
 
@@ -178,14 +179,16 @@ def test_the_sweep_queued_twice_mails_each_overdue_reminder_exactly_once(
     with celery_worker(tmp_path, private_queue, port, site) as log:
         # 1. Queued through the broker as beat queues it; the worker sweeps and mails.
         first = reminder_sweep.delay(OVERDUE_DAY)
-        wait_for(lambda: len(inbox.received()) >= 6, 90, "six e-mails at the SMTP server", tmp_path)
         wait_for(
-            lambda: Message.objects.filter(status=MessageStatus.SENT).count() == 6,
+            lambda: len(inbox.received()) >= 12, 90, "twelve e-mails at the SMTP server", tmp_path
+        )
+        wait_for(
+            lambda: Message.objects.filter(status=MessageStatus.SENT).count() == 12,
             30,
-            "six messages marked sent",
+            "twelve messages marked sent",
             tmp_path,
         )
-        assert task_outcome(log, "monev.tasks.reminder_sweep", first.id) == "6"
+        assert task_outcome(log, "monev.tasks.reminder_sweep", first.id) == "12"
 
         # 2. The same sweep again: it runs, and creates and mails nothing.
         second = reminder_sweep.delay(OVERDUE_DAY)
@@ -198,14 +201,15 @@ def test_the_sweep_queued_twice_mails_each_overdue_reminder_exactly_once(
         assert task_outcome(log, "monev.tasks.reminder_sweep", second.id) == "0"
         deadline = time.monotonic() + 3  # anything it had queued would arrive by now
         while time.monotonic() < deadline:
-            assert Message.objects.count() == 6
-            assert len(inbox.received()) == 6
+            assert Message.objects.count() == 12
+            assert len(inbox.received()) == 12
             time.sleep(0.25)
 
     received = inbox.received()
-    assert len(received) == 6
+    # The six PICs of each of the two units in the test data (tests/multiunit.py).
+    assert len(received) == 12
     assert sorted(r for mail in received for r in mail.rcpt_tos) == sorted(
-        f"{pic}@example.org" for pic in PICS
+        f"{pic}@{domain}" for pic in PICS for domain in ("example.org", DOMAIN_B)
     )
     assert {mail.mail_from for mail in received} == {"zi@example.org"}
     messages = Message.objects.select_related("recipient")
@@ -215,11 +219,11 @@ def test_the_sweep_queued_twice_mails_each_overdue_reminder_exactly_once(
     # Each message went out once, under its own id.
     ids = sorted(int(mail.parse()["X-ZI-Message"]) for mail in received)
     assert ids == sorted(m.pk for m in messages)
-    assert Notification.objects.count() == 6
+    assert Notification.objects.count() == 12
     assert sorted(Notification.objects.values_list("recipient__email", flat=True)) == sorted(
-        f"{pic}@example.org" for pic in PICS
+        f"{pic}@{domain}" for pic in PICS for domain in ("example.org", DOMAIN_B)
     )
-    assert ReminderRecord.objects.count() == 6
+    assert ReminderRecord.objects.count() == 12
 
     pw_mail = next(m for m in received if m.rcpt_tos == ("pic.pw@example.org",))
     pw = pw_mail.parse()
@@ -249,7 +253,9 @@ def test_a_revision_request_reaches_the_uploader_through_the_worker(
     inbox, port = smtp
     users = demo["users"]
     item = (
-        EvidenceRequirement.objects.filter(cell__quarter__number=2, cell__area__code="PW")
+        EvidenceRequirement.objects.filter(
+            cell__quarter__plan__unit__code=UNIT_A, cell__quarter__number=2, cell__area__code="PW"
+        )
         .order_by("order", "pk")
         .first()
     )

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from tests.conftest import DEMO_PASSWORD, PLAN_FILE
+from tests.conftest import DEMO_PASSWORD, DEMO_UNIT, PLAN_FILE
 from workplan.models import CommitmentCell, EvidenceRequirement, WorkPlan
 from zi_portal.accounts.models import User
 from zi_portal.accounts.permissions import user_roles
@@ -104,7 +104,7 @@ def test_load_another_year_is_new_rows(tmp_path):
     path = tmp_path / "plan-2027.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     assert "Loaded" in run("load_plan", str(path))
-    assert WorkPlan.objects.count() == 2
+    assert WorkPlan.objects.filter(unit__code=DEMO_UNIT).count() == 2
     assert CommitmentCell.objects.filter(quarter__plan__year=2027).count() == 24
     assert (
         CommitmentCell.objects.get(
@@ -115,7 +115,9 @@ def test_load_another_year_is_new_rows(tmp_path):
 
 
 def test_export_commitments_csv(plan, capsys):
-    call_command("export_plan", "2026", "--table", "commitments", "--format", "csv")
+    call_command(
+        "export_plan", "2026", "--unit", DEMO_UNIT, "--table", "commitments", "--format", "csv"
+    )
     out = capsys.readouterr().out
     rows = list(csv.reader(io.StringIO(out)))
     header, body = rows[0], rows[1:]
@@ -151,7 +153,9 @@ def test_export_commitments_csv(plan, capsys):
 
 
 def test_export_activities_csv(plan, capsys):
-    call_command("export_plan", "2026", "--table", "activities", "--format", "csv")
+    call_command(
+        "export_plan", "2026", "--unit", DEMO_UNIT, "--table", "activities", "--format", "csv"
+    )
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     header = rows[0]
     assert header[:5] == ["area", "number", "activity", "output", "months"]
@@ -169,7 +173,15 @@ def test_export_activities_csv(plan, capsys):
 def test_export_xlsx_to_file(plan, tmp_path):
     target = tmp_path / "plan.xlsx"
     call_command(
-        "export_plan", "2026", "--format", "xlsx", "--output", str(target), stderr=io.StringIO()
+        "export_plan",
+        "2026",
+        "--unit",
+        DEMO_UNIT,
+        "--format",
+        "xlsx",
+        "--output",
+        str(target),
+        stderr=io.StringIO(),
     )
     wb = load_workbook(target)
     assert wb.sheetnames == ["Matriks Komitmen", "Rencana Kerja"]
@@ -182,5 +194,7 @@ def test_export_xlsx_to_file(plan, tmp_path):
 def test_export_errors(plan):
     with pytest.raises(CommandError, match="No plan for 2031"):
         call_command("export_plan", "2031")
+    with pytest.raises(CommandError, match="Several units have a plan for 2026"):
+        call_command("export_plan", "2026")
     with pytest.raises(CommandError, match="needs --output"):
-        call_command("export_plan", "2026", "--format", "xlsx")
+        call_command("export_plan", "2026", "--unit", DEMO_UNIT, "--format", "xlsx")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.multiunit import UNIT_A
 from workplan.models import (
     Activity,
     CommitmentCell,
@@ -101,7 +102,10 @@ def test_quarters_focus_and_due_dates(plan):
 
 def test_items_with_sub_points_keep_them(plan):
     monitoring = EvidenceRequirement.objects.get(
-        cell__quarter__number=2, cell__area__code="PW", text="Laporan monitoring:"
+        cell__quarter__plan__unit__code=UNIT_A,
+        cell__quarter__number=2,
+        cell__area__code="PW",
+        text="Laporan monitoring:",
     )
     assert monitoring.sub_points == [
         "Pengendalian gratifikasi",
@@ -109,7 +113,9 @@ def test_items_with_sub_points_keep_them(plan):
         "Penanganan WBS",
         "Penanganan BK",
     ]
-    sdm = EvidenceRequirement.objects.filter(cell__quarter__number=3, cell__area__code="SDM")
+    sdm = EvidenceRequirement.objects.filter(
+        cell__quarter__plan__unit__code=UNIT_A, cell__quarter__number=3, cell__area__code="SDM"
+    )
     assert [r.text for r in sdm] == [
         "Laporan monev kinerja unit kerja terkait:",
         "Analisis kesenjangan kompetensi pegawai dengan standar kompetensi jabatan",
@@ -178,5 +184,5 @@ def test_loading_twice_does_not_double(plan, replace):
 
     again, created = plan_import_file(path=PLAN_FILE, replace=replace)
     assert created is replace
-    assert EvidenceRequirement.objects.count() == 77
-    assert CommitmentCell.objects.count() == 24
+    assert EvidenceRequirement.objects.filter(cell__quarter__plan__unit__code=UNIT_A).count() == 77
+    assert CommitmentCell.objects.filter(quarter__plan__unit__code=UNIT_A).count() == 24

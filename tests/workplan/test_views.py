@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from tests.multiunit import UNIT_A
 from workplan.models import Activity, PokjaMember
 
 ALL_ROLES = ["ketua", "kepala", "tpi", "pic.pw", "pic.tl"]
@@ -136,7 +137,9 @@ def test_csv_download_has_bom_and_header(client_as):
 
 
 def test_ketua_edits_activity_months(client_as):
-    activity = Activity.objects.get(pokja__area__code="MP", number=2)
+    activity = Activity.objects.get(
+        pokja__plan__unit__code=UNIT_A, pokja__area__code="MP", number=2
+    )
     edit = url("workplan:activity_edit", 2026, activity.pk)
     client = client_as("ketua")
     assert client.get(edit).status_code == 200
@@ -148,7 +151,9 @@ def test_ketua_edits_activity_months(client_as):
 
 
 def test_activity_months_refusals(client_as):
-    activity = Activity.objects.get(pokja__area__code="MP", number=2)
+    activity = Activity.objects.get(
+        pokja__plan__unit__code=UNIT_A, pokja__area__code="MP", number=2
+    )
     edit = url("workplan:activity_edit", 2026, activity.pk)
     assert client_as("pic.mp").post(edit, {"months": ["3"]}).status_code == 403
     response = client_as("ketua").post(edit, {"months": []})
