@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from workplan.models import Unit
-from zi_portal.core.exports import put
+from zi_portal.core.exports import append_row, put
 from zi_portal.core.exports import workbook_bytes as as_bytes
 
 from . import exchange, scoring, selectors
@@ -63,11 +63,11 @@ def _sheet(book: Workbook, name: str, cache: dict, unit: Unit, year: int):
     if name in cache:
         return cache[name]
     ws = book.create_sheet(name)
-    ws["A1"] = f"Lembar Kerja Evaluasi Zona Integritas {year}"
+    put(ws, "A1", f"Lembar Kerja Evaluasi Zona Integritas {year}")
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = unit.name
+    put(ws, "A2", unit.name)
     for letter, title, width in INFO_COLUMNS:
-        ws[f"{letter}{HEADER_ROW}"] = title
+        put(ws, f"{letter}{HEADER_ROW}", title)
         ws.column_dimensions[letter].width = width
     cache[name] = ws
     return ws
@@ -101,7 +101,7 @@ def workbook_bytes(*, unit: Unit, master: LkeMaster) -> bytes:
             letter = q.excel.get(key)
             if not letter:
                 continue
-            ws[f"{letter}{HEADER_ROW}"] = title
+            put(ws, f"{letter}{HEADER_ROW}", title)
             ws.column_dimensions[letter].width = width
             field = {
                 "excel_kolom_jawaban_unit": "jawaban_unit",
@@ -130,13 +130,15 @@ def _score_sheet(book: Workbook, *, unit: Unit, master: LkeMaster, tree) -> None
         side: selectors.unit_score(unit=unit, master=master, side=side, wbk_predicate=predicate)
         for side in Side
     }
-    ws.append([f"Nilai LKE ZI {tree.year}", unit.name])
-    ws.append([])
-    ws.append(["Komponen", "Maksimal", "Nilai Unit", "Nilai TPI"])
+    append_row(ws, [f"Nilai LKE ZI {tree.year}", unit.name])
+    append_row(ws, [])
+    append_row(ws, ["Komponen", "Maksimal", "Nilai Unit", "Nilai TPI"])
     u, t = scores[Side.UNIT], scores[Side.TPI]
 
     def row(label, maximum, a, b):
-        ws.append([label, float(scoring.r2(maximum)), float(scoring.r2(a)), float(scoring.r2(b))])
+        append_row(
+            ws, [label, float(scoring.r2(maximum)), float(scoring.r2(a)), float(scoring.r2(b))]
+        )
 
     for ua, ta in zip(u.areas, t.areas, strict=True):
         row(f"{ua.code} Pemenuhan", ua.pemenuhan.max, ua.pemenuhan.score, ta.pemenuhan.score)
@@ -149,23 +151,25 @@ def _score_sheet(book: Workbook, *, unit: Unit, master: LkeMaster, tree) -> None
     row("Pelayanan Publik Prima", u.prima_max, u.prima, t.prima)
     row("Total Hasil", u.hasil_max, u.hasil, t.hasil)
     row("NILAI EVALUASI ZONA INTEGRITAS", u.pengungkit_max + u.hasil_max, u.total, t.total)
-    ws.append([])
-    ws.append(["Syarat", "Minimum", "Unit", "Kekurangan Unit", "TPI", "Kekurangan TPI"])
+    append_row(ws, [])
+    append_row(ws, ["Syarat", "Minimum", "Unit", "Kekurangan Unit", "TPI", "Kekurangan TPI"])
     for level in ("WBK", "WBBM"):
-        ws.append(
+        append_row(
+            ws,
             [
                 f"Menuju {level}",
                 None,
                 "memenuhi" if u.readiness[level].met else "belum",
                 None,
                 "memenuhi" if t.readiness[level].met else "belum",
-            ]
+            ],
         )
         pairs = zip(u.readiness[level].conditions, t.readiness[level].conditions, strict=True)
         for cu, ct in pairs:
             with translation.override("id"):  # the sheet is PortalRB's, in Indonesian
                 label = condition_label(cu.key)
-            ws.append(
+            append_row(
+                ws,
                 [
                     "  " + label,
                     float(cu.minimum) if cu.minimum is not None else None,
@@ -173,7 +177,7 @@ def _score_sheet(book: Workbook, *, unit: Unit, master: LkeMaster, tree) -> None
                     float(cu.gap),
                     "ya" if ct.met else "tidak",
                     float(ct.gap),
-                ]
+                ],
             )
     ws.column_dimensions["A"].width = 44
     for letter in "BCDEF":

@@ -4,8 +4,10 @@ a quarter (or the whole year), for assessors who want the documents themselves.
 Inside the archive::
 
     <area code>/<TW I…>/<NN item text>/v<number>-<safe name>
-    manifest.csv   one row per version (links too: their URL instead of a path)
-    index.html     the same list as a page that opens offline, with relative links
+    manifest.csv   one row per version (links too: their URL instead of a path); text that
+                   a spreadsheet would evaluate is guarded (core.exports.csv_writer)
+    index.html     the same list as a page that opens offline, with relative links; every
+                   name and text is HTML-escaped
 
 Files are copied from ``default_storage`` in chunks straight into the archive (local
 folder or S3 alike; never a whole file in memory), and each one's SHA-256 is checked
@@ -15,7 +17,6 @@ from what was reviewed."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import re
@@ -39,6 +40,7 @@ from evidence.models import EvidenceVersion, Review
 from evidence.selectors import current_versions_qs
 from workplan.choices import QUARTER_LABELS
 from workplan.models import WorkPlan
+from zi_portal.core.exports import csv_writer
 
 CHUNK = 1024 * 1024
 ITEM_FOLDER_CHARS = 60
@@ -242,7 +244,7 @@ def _write_manifest(archive: zipfile.ZipFile, entries: Iterable[Entry], when) ->
     with archive.open(info, "w") as raw:
         # UTF-8 with a byte-order mark, so that Excel shows the Indonesian text right.
         text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text)
+        writer = csv_writer(text)
         writer.writerow(MANIFEST_COLUMNS)
         writer.writerows(_manifest_row(e) for e in entries)
         text.flush()

@@ -3,13 +3,12 @@ the activity plan, as CSV or as one XLSX workbook with both sheets."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from typing import IO
 
 from openpyxl import Workbook
 
-from zi_portal.core.exports import table_sheet
+from zi_portal.core.exports import csv_writer, table_sheet
 from zi_portal.core.exports import workbook_bytes as as_bytes
 
 from .models import Activity, WorkPlan
@@ -98,7 +97,7 @@ ROW_BUILDERS = {"commitments": commitment_rows, "activities": activity_rows}
 
 
 def write_csv(plan: WorkPlan, table: str, out: IO[str]) -> None:
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(TABLES[table])
     writer.writerows(ROW_BUILDERS[table](plan))
 

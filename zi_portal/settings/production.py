@@ -30,9 +30,30 @@ STORAGES["staticfiles"] = {  # noqa: F405
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 # Trust X-Forwarded-Proto only behind a TLS proxy that overwrites it.
-if env.bool("ZI_BEHIND_TLS_PROXY", default=False):
+ZI_BEHIND_TLS_PROXY = env.bool("ZI_BEHIND_TLS_PROXY", default=False)
+if ZI_BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Behind the TLS proxy a request that reached it over plain HTTP is sent to https://;
+# without one (the compose demo on http://localhost:8000) there is nowhere to send it.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=ZI_BEHIND_TLS_PROXY)
+# HSTS: browsers that reached the portal over HTTPS refuse plain HTTP to it for a year.
+# Django sends the header only on HTTPS responses, so a plain-HTTP demo never sends it.
+# A first TLS deployment may start lower (SECURE_HSTS_SECONDS=3600) and raise it once
+# HTTPS is known to work for every host name. includeSubDomains covers hosts *under*
+# the portal's own name only. Preload is off: it asks browsers to hard-code HTTPS for
+# the whole registrable domain (go.id), a decision for the domain's owner, not an app.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # W021 only says "preload is off", which is the documented choice above.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Links to other sites carry no path or query of the portal (item ids, filters); links
+# inside the portal keep theirs. The portal opens no cross-origin windows it must talk to.
+SECURE_REFERRER_POLICY = env.str("SECURE_REFERRER_POLICY", default="same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = env.str(
+    "SECURE_CROSS_ORIGIN_OPENER_POLICY", default="same-origin"
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
