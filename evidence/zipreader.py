@@ -48,7 +48,7 @@ class Directory:
     size: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     name: str
     raw_name: bytes
