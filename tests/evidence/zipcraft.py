@@ -130,6 +130,29 @@ def nested_bomb(inner: int = 10, mib_each: int = 1024) -> bytes:
     return raw_zip([Raw.of(f"bagian-{i}.zip", one) for i in range(inner)])
 
 
+@functools.cache
+def _text_pieces(kinds: int = 8) -> tuple[tuple[bytes, bytes], ...]:
+    """MiB pieces of data that deflate about 7 to 1 (random hex between runs of zeros),
+    each with its deflate segment (ended by a full flush, so the segments chain)."""
+    pieces = []
+    for _ in range(kinds):
+        data = b"".join(os.urandom(128).hex().encode() + bytes(768) for _ in range(1024))
+        deflater = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+        pieces.append((data, deflater.compress(data) + deflater.flush(zlib.Z_FULL_FLUSH)))
+    return tuple(pieces)
+
+
+def heavy_zip(mib: int = 190, nonce: bytes = b"") -> bytes:
+    """The most work the default caps let through: ``mib`` MiB of ordinary-looking data
+    (ratio about 7, under the 100 allowed) in one entry, under the 200 MB total."""
+    pieces = [_text_pieces()[i % len(_text_pieces())] for i in range(mib)]
+    crc = 0
+    for data, _segment in pieces:
+        crc = zlib.crc32(data, crc)
+    stream = b"".join(segment for _data, segment in pieces) + _EMPTY_FINAL_BLOCK
+    return raw_zip([Raw("data/rekap.csv", stream, mib * MIB, crc), Raw.of("catatan.txt", nonce)])
+
+
 def lying_bomb(mib: int = 1024) -> bytes:
     """One GiB of zeros whose directory says it is 1 KB: only counting the bytes that
     actually come out stops it."""
