@@ -182,23 +182,28 @@ def check_temp_files(server: Server) -> None:
         time.sleep(0.05)
 
 
+def sign_in(server: Server) -> tuple[str, int]:
+    """The PW PIC's API token and the item the bench uploads to, after three warm-up
+    requests (the worker's baseline is read after them)."""
+    status, answer = call(
+        server, "POST", "/api/v1/auth/token/", data={"email": PIC_EMAIL, "password": PASSWORD}
+    )
+    assert status == 200, (status, answer)
+    token = answer["token"]
+    status, items = call(server, "GET", "/api/v1/plans/2026/requirements/?area=PW&quarter=2", token)
+    assert status == 200, (status, items)
+    item_id = next(i["id"] for i in items if i["text"] == ITEM_TEXT)
+    for _ in range(3):  # warm-up requests
+        assert call(server, "GET", f"/api/v1/requirements/{item_id}/", token)[0] == 200
+    return token, item_id
+
+
 def run_storage(storage: str, args) -> dict:
     server = start_server(storage, args.collectstatic)
     try:
         files_dir = server.tmp / "client-files"
         files_dir.mkdir()
-        status, answer = call(
-            server, "POST", "/api/v1/auth/token/", data={"email": PIC_EMAIL, "password": PASSWORD}
-        )
-        assert status == 200, (status, answer)
-        token = answer["token"]
-        status, items = call(
-            server, "GET", "/api/v1/plans/2026/requirements/?area=PW&quarter=2", token
-        )
-        assert status == 200, (status, items)
-        item_id = next(i["id"] for i in items if i["text"] == ITEM_TEXT)
-        for _ in range(3):  # warm-up requests
-            assert call(server, "GET", f"/api/v1/requirements/{item_id}/", token)[0] == 200
+        token, item_id = sign_in(server)
         baseline = proc_status(server.worker)
         server_hwm(server, baseline)
 

@@ -9,24 +9,21 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from zi_portal.core.errors import Refused
+from .containers import EXECUTABLE_MAGIC, inspect_container
+from .refusals import EvidenceRefused, human_size
 
 SNIFF_BYTES = 64 * 1024
 CHUNK = 1024 * 1024
-
-
-class EvidenceRefused(Refused):
-    """An upload or evidence action was refused; ``message`` is for the person who tried."""
+# Browsers and PDF readers look for the header in the first KB, not only at its start.
+PDF_HEAD_BYTES = 1024
 
 
 @dataclass(frozen=True)
@@ -100,28 +97,16 @@ ACTIVE_TEXT = re.compile(
     rb"|<\?xml|<\?php|javascript:",
     re.IGNORECASE,
 )
-EXECUTABLE_MAGIC = (
-    b"MZ",  # Windows PE
-    b"\x7fELF",  # Linux
-    b"\xfe\xed\xfa\xce",
-    b"\xfe\xed\xfa\xcf",
-    b"\xce\xfa\xed\xfe",
-    b"\xcf\xfa\xed\xfe",  # Mach-O
-    b"\xca\xfe\xba\xbe",  # Mach-O universal / Java class
-    b"#!",  # scripts
+# The same, less ``<?xml``: a PDF's XMP metadata is XML, and may come early.
+PDF_ACTIVE_TEXT = re.compile(
+    rb"<\s*(!doctype\s+html|html|head|body|script|iframe|svg|object|embed|meta|link|style)\b"
+    rb"|<\?php|javascript:",
+    re.IGNORECASE,
 )
 
 
 def max_upload_bytes() -> int:
     return int(settings.ZI_EVIDENCE_MAX_BYTES)
-
-
-def human_size(n: int) -> str:
-    """'50 MB' for whole megabytes (as the page states the limit), else Django's format."""
-    mb = 1024 * 1024
-    if n >= mb and n % mb == 0:
-        return f"{n // mb} MB"
-    return filesizeformat(n).replace("\xa0", " ")
 
 
 def accepted_help() -> str:
@@ -140,34 +125,44 @@ def _refuse_type(what: str) -> EvidenceRefused:
     )
 
 
-def _zip_type(fh: IO[bytes]) -> FileType:
-    """Office Open XML, OpenDocument or a plain ZIP archive."""
-    fh.seek(0)
-    try:
-        with zipfile.ZipFile(fh) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                declared = archive.read("mimetype").decode("ascii", "replace").strip()
-                if declared in ODF_TYPES:
-                    return ODF_TYPES[declared]
-            if "[Content_Types].xml" in names:
-                if any(n.startswith("word/") for n in names):
-                    return DOCX
-                if any(n.startswith("xl/") for n in names):
-                    return XLSX
-                if any(n.startswith("ppt/") for n in names):
-                    return PPTX
-            return ZIP
-    except zipfile.BadZipFile as exc:
-        raise EvidenceRefused(
-            code="corrupt_file",
-            message=_(
-                "Berkas tampak seperti arsip ZIP/Office tetapi rusak atau tidak lengkap. "
-                "Simpan ulang berkasnya lalu unggah kembali."
-            ),
-        ) from exc
-    finally:
-        fh.seek(0)
+def _zip_type(fh: IO[bytes], name: str) -> FileType:
+    """Office Open XML, OpenDocument or a plain ZIP archive, once ``containers`` has
+    inspected what it holds (and refused what it may not)."""
+    listing = inspect_container(fh, name)
+    if listing.mimetype in ODF_TYPES:
+        return ODF_TYPES[listing.mimetype]
+    if "[Content_Types].xml" in listing.names:
+        for prefix, file_type in (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX)):
+            if any(n.startswith(prefix) for n in listing.names):
+                return file_type
+    return ZIP
+
+
+def _refuse_polyglot(name: str) -> EvidenceRefused:
+    return EvidenceRefused(
+        code="pdf_polyglot",
+        message=_(
+            "Berkas “%(name)s” adalah PDF yang juga berisi kode HTML atau skrip di awal "
+            "berkasnya, sehingga peramban dapat membukanya sebagai halaman web. PDF diterima "
+            "bila diawali “%%PDF-” tanpa HTML atau skrip; simpan ulang dokumennya sebagai PDF "
+            "lalu unggah kembali."
+        )
+        % {"name": name},
+        status=415,
+    )
+
+
+def _pdf_type(head: bytes, name: str) -> FileType | None:
+    """PDF when the file starts with the header and its first KB holds no markup; a
+    polyglot (markup in the first KB of a PDF, or before a header found later in it,
+    where readers still find it) is refused; None when it is no PDF at all."""
+    first = head[:PDF_HEAD_BYTES]
+    at = first.find(b"%PDF-")
+    if at < 0:
+        return None
+    if (at == 0 and PDF_ACTIVE_TEXT.search(first)) or (at > 0 and ACTIVE_TEXT.search(first)):
+        raise _refuse_polyglot(name)
+    return PDF if at == 0 else None
 
 
 def ftyp_brands(head: bytes) -> tuple[bytes, list[bytes]]:
@@ -213,9 +208,9 @@ def iso_type(head: bytes) -> FileType:
 
 
 def sniff(head: bytes, fh: IO[bytes], name: str) -> FileType:
-    """The file's type from its first bytes (and, for ZIP containers, its index)."""
-    if head.startswith(b"%PDF-"):
-        return PDF
+    """The file's type from its first bytes (and, for ZIP containers, what they hold)."""
+    if (pdf := _pdf_type(head, name)) is not None:
+        return pdf
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -225,7 +220,7 @@ def sniff(head: bytes, fh: IO[bytes], name: str) -> FileType:
     if head[4:8] == b"ftyp":
         return iso_type(head)
     if head.startswith(b"PK\x03\x04"):
-        return _zip_type(fh)
+        return _zip_type(fh, name)
     if any(head.startswith(magic) for magic in EXECUTABLE_MAGIC):
         raise _refuse_type(_("Program atau skrip"))
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
