@@ -23,6 +23,7 @@ from monev import reports
 from monev.choices import ReportKind, ReportStatus
 from monev.models import Report
 from tests.evidence import samples
+from tests.multiunit import UNIT_A
 from tests.spreadsheets import PAYLOADS, assert_csv_inert, assert_xlsx_inert
 from workplan.models import CommitmentCell, EvidenceRequirement
 
@@ -42,7 +43,10 @@ NAME = PAYLOADS[3]  # the PIC's account name, as the Ketua Tim typed it in the a
 
 def mp_item(order: int) -> EvidenceRequirement:
     return EvidenceRequirement.objects.get(
-        cell__quarter__plan__year=2026, cell__quarter__number=1, cell__area__code="MP", order=order
+        cell__quarter__plan__unit__code=UNIT_A,
+        cell__quarter__number=1,
+        cell__area__code="MP",
+        order=order,
     )
 
 
@@ -67,7 +71,10 @@ def hostile(demo, client):
             )
             assert response.status_code == 302
     pw_item = EvidenceRequirement.objects.get(
-        cell__quarter__plan__year=2026, cell__quarter__number=1, cell__area__code="PW", order=1
+        cell__quarter__plan__unit__code=UNIT_A,
+        cell__quarter__number=1,
+        cell__area__code="PW",
+        order=1,
     )
     evidence_services.evidence_upload_file(
         requirement=pw_item,
