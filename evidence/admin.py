@@ -1,11 +1,12 @@
 from django.contrib import admin
 
+from zi_portal.accounts.admin_scope import UnitScopedMixin, UnitScopedTabularInline
 from zi_portal.core.admin import ReadOnlyAdmin
 
 from .models import EvidenceVersion, Review
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(UnitScopedTabularInline):
     model = Review
     extra = 0
     can_delete = False
@@ -16,7 +17,7 @@ class ReviewInline(admin.TabularInline):
 
 
 @admin.register(EvidenceVersion)
-class EvidenceVersionAdmin(ReadOnlyAdmin):
+class EvidenceVersionAdmin(UnitScopedMixin, ReadOnlyAdmin):
     list_display = [
         "requirement",
         "number",
@@ -40,7 +41,7 @@ class EvidenceVersionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
+class ReviewAdmin(UnitScopedMixin, ReadOnlyAdmin):
     list_display = ["version", "decision", "reviewer", "created_at"]
     list_filter = ["decision"]
     list_select_related = ["version__requirement", "reviewer"]

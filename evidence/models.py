@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from workplan.querysets import cell_scope
-from zi_portal.accounts.permissions import Action, RestrictedQuerySet
+from zi_portal.accounts.permissions import Action, RestrictedQuerySet, unit_queryset
 
 from .choices import Decision, Kind, ReviewState
 
@@ -28,6 +28,9 @@ class EvidenceVersionQuerySet(RestrictedQuerySet):
     def current(self) -> EvidenceVersionQuerySet:
         """Versions that count for their item: neither withdrawn nor superseded."""
         return self.filter(withdrawn_at__isnull=True, superseded_at__isnull=True)
+
+
+ReviewQuerySet = unit_queryset("version__requirement__cell__quarter__plan__unit", "ReviewQuerySet")
 
 
 class EvidenceVersion(models.Model):
@@ -146,6 +149,8 @@ class Review(models.Model):
     decision = models.CharField(_("keputusan"), max_length=10, choices=Decision.choices)
     comment = models.TextField(_("komentar"), blank=True)
     created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+
+    objects = ReviewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reviu")

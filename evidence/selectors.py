@@ -14,7 +14,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from workplan.models import CommitmentCell, EvidenceRequirement, Quarter, WorkPlan
 from zi_portal.accounts.models import User
-from zi_portal.accounts.permissions import Action
+from zi_portal.accounts.permissions import Action, restrict_rows
 from zi_portal.core.models import AuditEvent
 from zi_portal.core.periods import current_quarter
 
@@ -60,9 +60,9 @@ def item_with_status(requirement: EvidenceRequirement) -> EvidenceRequirement:
     return with_status(rows)[0]
 
 
-def audit_people() -> QuerySet:
-    """The people the audit trail can be filtered by."""
-    return User.objects.order_by("name").only("pk", "name")
+def audit_people(*, user: Any) -> QuerySet:
+    """The people the audit trail can be filtered by: those of the reader's unit."""
+    return User.objects.in_unit(user).order_by("name").only("pk", "name")
 
 
 def requirements_for_plan(plan: WorkPlan) -> QuerySet[EvidenceRequirement]:
@@ -197,22 +197,23 @@ def item_history(requirement: EvidenceRequirement) -> list[EvidenceVersion]:
 
 def audit_list(
     *,
+    user: Any,
     requirement: int | None = None,
     area: str | None = None,
-    user: int | None = None,
+    person: int | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
     action: str | None = None,
 ) -> QuerySet[AuditEvent]:
-    events = AuditEvent.objects.select_related(
-        "actor", "area", "subject_user", "requirement__cell__quarter"
-    )
+    events = restrict_rows(
+        AuditEvent.objects.all(), user, Action.VIEW_AUDIT, unit_field="unit"
+    ).select_related("actor", "area", "subject_user", "requirement__cell__quarter")
     if requirement:
         events = events.filter(requirement_id=requirement)
     if area:
         events = events.filter(area__code=area)
-    if user:
-        events = events.filter(Q(actor_id=user) | Q(subject_user_id=user))
+    if person:
+        events = events.filter(Q(actor_id=person) | Q(subject_user_id=person))
     if date_from:
         events = events.filter(at__date__gte=date_from)
     if date_to:

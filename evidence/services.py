@@ -269,8 +269,10 @@ def evidence_review(
     comment: str = "",
     ip: str | None = None,
 ) -> Review:
-    """Approve a version or ask for revision (a comment is then required)."""
-    if not can(user, Action.REVIEW_EVIDENCE):
+    """Approve a version or ask for revision (a comment is then required). A reviewer
+    of the version's unit decides, never on their own upload."""
+    version_row = EvidenceVersion.objects.filter(pk=version.pk).first()
+    if version_row is None or not can(user, Action.REVIEW_EVIDENCE, version_row):
         raise EvidenceRefused(
             code="forbidden", message=denial_message(Action.REVIEW_EVIDENCE), status=403
         )
@@ -279,6 +281,15 @@ def evidence_review(
         .select_related("requirement__cell__quarter", "requirement__cell__area")
         .get(pk=version.pk)
     )
+    if version.uploaded_by_id == user.pk:
+        raise EvidenceRefused(
+            code="own_upload",
+            message=_(
+                "Anda tidak dapat mereviu berkas yang Anda unggah sendiri. Reviu dilakukan "
+                "oleh Ketua Tim ZI atau Asesor TPI lain."
+            ),
+            status=403,
+        )
     if decision not in Decision.values:
         raise EvidenceRefused(
             code="invalid_decision",

@@ -218,13 +218,14 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 def audit_trail(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.VIEW_AUDIT)
-    users = selectors.audit_people()
+    users = selectors.audit_people(user=request.user)
     form = AuditFilterForm(request.GET or None, area_codes=AREA_ORDER, users=users)
     filters = form.cleaned_data if form.is_valid() else {}
     events = selectors.audit_list(
+        user=request.user,
         requirement=filters.get("requirement"),
         area=filters.get("area") or None,
-        user=int(filters["user"]) if filters.get("user") else None,
+        person=int(filters["user"]) if filters.get("user") else None,
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from evidence.models import EvidenceVersion
@@ -77,17 +77,16 @@ def finding_reminders(today: date) -> list[tuple[Any, list[Finding]]]:
 
 
 def owner_choices(plan: WorkPlan) -> QuerySet[User]:
-    """Who may own a finding of the plan: active people of its unit (or of none)."""
-    return User.objects.filter(is_active=True).filter(
-        Q(unit_id=plan.unit_id) | Q(unit__isnull=True)
-    )
+    """Who may own a finding of the plan: active people of its unit."""
+    return User.objects.filter(is_active=True, unit_id=plan.unit_id)
 
 
 def owner_of(plan: WorkPlan, raw: str) -> User | None:
-    """The owner chosen on the form: a person of the plan's unit (or of none), active or
-    not (``services.finding_record`` refuses an inactive one, saying so)."""
-    people = User.objects.filter(Q(unit_id=plan.unit_id) | Q(unit__isnull=True))
-    return people.filter(pk=int(raw)).first() if raw.isdigit() else None
+    """The owner chosen on the form: a person of the plan's unit, active or not
+    (``services.finding_record`` refuses an inactive one, saying so)."""
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    return User.objects.filter(unit_id=plan.unit_id, pk=int(raw)).first()
 
 
 def finding_target(plan: WorkPlan, data: Any) -> tuple[dict[str, Any], list[str]]:

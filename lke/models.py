@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zi_portal.accounts.permissions import RestrictedQuerySet
+from zi_portal.accounts.permissions import RestrictedQuerySet, unit_queryset
 from zi_portal.core.models import TimeStampedModel
 
 
@@ -23,6 +23,9 @@ class UnitRowQuerySet(RestrictedQuerySet):
     """Rows that belong to a unit directly (answers, proposals, predicates)."""
 
     unit_field = "unit"
+
+
+AnswerChangeQuerySet = unit_queryset("answer__unit", "AnswerChangeQuerySet")
 
 
 class LkeMaster(TimeStampedModel):
@@ -144,6 +147,8 @@ class LkeAnswerChange(models.Model):
     changed_at = models.DateTimeField(_("waktu"), auto_now_add=True)
     source = models.CharField(_("sumber"), max_length=8, choices=Source.choices)
 
+    objects = AnswerChangeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("riwayat jawaban LKE")
         verbose_name_plural = pgettext_lazy("jamak", "riwayat jawaban LKE")
@@ -221,6 +226,16 @@ class PortalRBToken(models.Model):
     name = models.CharField(_("nama"), max_length=100)
     prefix = models.CharField(_("awalan"), max_length=16)
     digest = models.CharField(max_length=64, unique=True)
+    # The unit whose proposals and answers the token reads: its Ketua Tim's unit. Empty
+    # for a token the operator issues on the command line for the whole portal.
+    unit = models.ForeignKey(
+        "workplan.Unit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="portalrb_tokens",
+        verbose_name=_("unit kerja"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -230,6 +245,8 @@ class PortalRBToken(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+
+    objects = UnitRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("token PortalRB")
@@ -244,9 +261,17 @@ class PortalRBToken(models.Model):
         return self.revoked_at is None
 
 
+class TokenUnitQuerySet(RestrictedQuerySet):
+    """Calls belong to the unit of the token that made them."""
+
+    unit_field = "token__unit"
+
+
 class PortalRBRequest(models.Model):
-    """One call PortalRB made: the access log the Ketua Tim sees, and the rate limit's
-    window (a table, so every web process counts the same calls)."""
+    """One call PortalRB made with a valid token: the access log the Ketua Tim sees, and
+    the rate limit's window (a table, so every web process counts the same calls).
+    Refused calls (no or a wrong token, or over the limit) are counted in
+    ``PortalRBRefusal`` instead, so that a flood of them adds no row each."""
 
     token = models.ForeignKey(
         PortalRBToken, on_delete=models.CASCADE, null=True, related_name="requests"
@@ -256,6 +281,8 @@ class PortalRBRequest(models.Model):
     status = models.PositiveSmallIntegerField()
     remote_addr = models.GenericIPAddressField(null=True)
 
+    objects = TokenUnitQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("akses PortalRB")
         verbose_name_plural = pgettext_lazy("jamak", "akses PortalRB")
@@ -264,3 +291,31 @@ class PortalRBRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.path} {self.status}"
+
+
+class PortalRBRefusal(models.Model):
+    """Refused calls to the PortalRB endpoints, counted per clock minute, client address,
+    answer and token (none for a call without a valid token): one row however many
+    calls. The count of the current minute is also the limit on refused
+    authentications per client address."""
+
+    minute = models.DateTimeField(_("menit"), db_index=True)
+    remote_addr = models.GenericIPAddressField(_("alamat"), null=True)
+    status = models.PositiveSmallIntegerField(_("status"))
+    token = models.ForeignKey(
+        PortalRBToken, on_delete=models.CASCADE, null=True, related_name="refusals"
+    )
+    count = models.PositiveIntegerField(_("jumlah"), default=0)
+    last_at = models.DateTimeField(_("terakhir"))
+    last_path = models.CharField(_("alamat terakhir"), max_length=300)
+
+    objects = TokenUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("penolakan PortalRB")
+        verbose_name_plural = pgettext_lazy("jamak", "penolakan PortalRB")
+        ordering = ["-minute"]
+        indexes = [models.Index(fields=["remote_addr", "minute"], name="lke_refusal_addr_minute")]
+
+    def __str__(self) -> str:
+        return f"{self.minute:%Y-%m-%d %H:%M} {self.remote_addr} {self.status} ×{self.count}"

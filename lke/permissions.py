@@ -60,7 +60,7 @@ def access_proposal(user: Any, pk: int) -> Proposal:
 
 def access_token(user: Any, pk: int) -> PortalRBToken:
     require(user, Action.MANAGE_LKE)
-    token = PortalRBToken.objects.filter(pk=pk).first()
+    token = PortalRBToken.objects.restrict(user, Action.MANAGE_LKE).filter(pk=pk).first()
     if token is None:
         raise Http404(_("Token tidak ditemukan."))
     return token

@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from .models import (
     LkeAnswerChange,
     LkeMaster,
     LkeQuestion,
+    PortalRBRefusal,
     PortalRBRequest,
     PortalRBToken,
     Predicate,
@@ -214,36 +215,53 @@ def portalrb_token(raw: str) -> PortalRBToken | None:
     return PortalRBToken.objects.filter(digest=token_digest(raw)).first()
 
 
-def portalrb_calls(
-    *, token: PortalRBToken | None, ip: str | None, since: datetime
-) -> QuerySet[PortalRBRequest]:
-    """The calls that count towards a rate limit since ``since``: the token's, or for a
-    failed authentication the client address's. Calls already refused with 429 do not
-    count, so waiting Retry-After always frees one."""
-    calls = PortalRBRequest.objects.filter(at__gte=since).exclude(status=429)
-    return calls.filter(token=token) if token else calls.filter(token=None, remote_addr=ip)
+def portalrb_calls(*, token: PortalRBToken, since: datetime) -> QuerySet[PortalRBRequest]:
+    """The token's calls since ``since`` that count towards its rate limit (calls
+    refused with 429 are not logged here, so waiting Retry-After always frees one)."""
+    return PortalRBRequest.objects.filter(token=token, at__gte=since)
 
 
-def portalrb_year_known(year: int) -> bool:
+def portalrb_refused_this_minute(*, ip: str | None, minute: datetime) -> int:
+    """Refused authentications (no or a wrong token) from ``ip`` in ``minute``; calls
+    already refused for the limit itself do not count."""
+    rows = PortalRBRefusal.objects.filter(token=None, remote_addr=ip, minute=minute)
+    return rows.exclude(status=429).aggregate(n=Sum("count"))["n"] or 0
+
+
+def _token_proposals(token: PortalRBToken) -> QuerySet[Proposal]:
+    """The proposals a token may read: its unit's, or every unit's for a token of the
+    whole portal (issued by the operator)."""
+    rows = Proposal.objects.all()
+    return rows if token.unit_id is None else rows.filter(unit_id=token.unit_id)
+
+
+def portalrb_year_known(*, token: PortalRBToken, year: int) -> bool:
+    plans = WorkPlan.objects.filter(year=year)
+    if token.unit_id is not None:
+        plans = plans.filter(unit_id=token.unit_id)
+    return _token_proposals(token).filter(year=year).exists() or plans.exists()
+
+
+def newest_proposal_year(*, token: PortalRBToken) -> int | None:
+    return _token_proposals(token).order_by("-year").values_list("year", flat=True).first()
+
+
+def proposals_of(*, token: PortalRBToken, year: int, categories: list[str]) -> QuerySet[Proposal]:
     return (
-        Proposal.objects.filter(year=year).exists() or WorkPlan.objects.filter(year=year).exists()
-    )
-
-
-def newest_proposal_year() -> int | None:
-    return Proposal.objects.order_by("-year").values_list("year", flat=True).first()
-
-
-def proposals_of(*, year: int, categories: list[str]) -> QuerySet[Proposal]:
-    return (
-        Proposal.objects.filter(year=year, category__in=categories)
+        _token_proposals(token)
+        .filter(year=year, category__in=categories)
         .select_related("unit")
         .order_by("unit__name")
     )
 
 
-def unit_by_code(code: str) -> Unit | None:
-    return Unit.objects.filter(code=code).first()
+def unit_by_code(*, token: PortalRBToken, code: str) -> Unit | None:
+    """The unit ``code`` names, if the token may read it (a unit the token may not read
+    is "not found", as a unit that does not exist)."""
+    units = Unit.objects.filter(code=code)
+    if token.unit_id is not None:
+        units = units.filter(pk=token.unit_id)
+    return units.first()
 
 
 def is_proposed(*, unit: Unit, year: int) -> bool:
@@ -253,9 +271,13 @@ def is_proposed(*, unit: Unit, year: int) -> bool:
 def portalrb_settings(*, user: Any) -> dict[str, Any]:
     """What the Ketua Tim's PortalRB page lists: tokens, the unit's proposals and
     predicates, and the last calls PortalRB made."""
+    manage = Action.MANAGE_LKE
     return {
-        "tokens": PortalRBToken.objects.select_related("created_by", "revoked_by"),
-        "proposals": Proposal.objects.restrict(user, Action.MANAGE_LKE).select_related("unit"),
-        "predicates": Predicate.objects.restrict(user, Action.MANAGE_LKE).select_related("unit"),
-        "requests": PortalRBRequest.objects.select_related("token")[:20],
+        "tokens": PortalRBToken.objects.restrict(user, manage).select_related(
+            "created_by", "revoked_by"
+        ),
+        "proposals": Proposal.objects.restrict(user, manage).select_related("unit"),
+        "predicates": Predicate.objects.restrict(user, manage).select_related("unit"),
+        "requests": PortalRBRequest.objects.restrict(user, manage).select_related("token")[:20],
+        "refusals": PortalRBRefusal.objects.restrict(user, manage).select_related("token")[:20],
     }

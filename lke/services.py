@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from .models import (
     LkeAnswerChange,
     LkeMaster,
     LkeQuestion,
+    PortalRBRefusal,
     PortalRBRequest,
     PortalRBToken,
     Predicate,
@@ -246,15 +248,23 @@ def _require_manager(user: Any) -> None:
 
 
 @transaction.atomic
-def token_issue(*, name: str, user: Any = None, ip: str | None = None) -> tuple[PortalRBToken, str]:
+def token_issue(
+    *, name: str, user: Any = None, unit: Unit | None = None, ip: str | None = None
+) -> tuple[PortalRBToken, str]:
     """A new Bearer token for PortalRB; returns the row and the token itself, which is
-    shown once: only its SHA-256 is stored."""
+    shown once: only its SHA-256 is stored. A token issued in the portal reads the
+    issuer's unit only; the operator's, on the command line, ``unit`` (or, without
+    one, every unit)."""
     _require_manager(user)
     name = (name or "").strip()[:100]
     if not name:
         raise LkeRefused(_("Nama token wajib diisi (paling banyak 100 karakter)."))
+    if user is not None and not user.is_superuser:
+        unit = user.unit
     raw = PortalRBToken.PREFIX + secrets.token_urlsafe(32)
-    token = PortalRBToken(name=name, prefix=raw[:12], digest=token_digest(raw), created_by=user)
+    token = PortalRBToken(
+        name=name, prefix=raw[:12], digest=token_digest(raw), created_by=user, unit=unit
+    )
     token.full_clean(exclude=["created_by", "revoked_by"])  # none from the command line
     token.save()
     audit_record(
@@ -364,15 +374,33 @@ def predicate_save(
 def portalrb_call_record(
     *, token: PortalRBToken | None, path: str, status: int, ip: str | None
 ) -> None:
-    """Log one call PortalRB made (the access log and the rate limit's window) and mark
-    the token used."""
-    PortalRBRequest.objects.create(token=token, path=path[:300], status=status, remote_addr=ip)
-    if token is not None:
+    """Log one call to the PortalRB endpoints. A call with a valid token that was not
+    refused for the rate limit gets a row of the access log (which is also the token's
+    rate-limit window) and marks the token used; every other call is counted in its
+    minute's ``PortalRBRefusal`` row, so that a flood of them adds no row each."""
+    if token is not None and status != 429:
+        PortalRBRequest.objects.create(token=token, path=path[:300], status=status, remote_addr=ip)
         PortalRBToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return
+    now = timezone.now()
+    key = {
+        "minute": now.replace(second=0, microsecond=0),
+        "remote_addr": ip,
+        "status": status,
+        "token": token,
+    }
+    counted = PortalRBRefusal.objects.filter(**key).update(
+        count=F("count") + 1, last_at=now, last_path=path[:300]
+    )
+    if not counted:
+        # Two first refusals of a minute at once may make two rows; their counts add up.
+        PortalRBRefusal.objects.create(**key, count=1, last_at=now, last_path=path[:300])
 
 
 def portalrb_log_prune(*, now: datetime | None = None) -> int:
-    """Delete access-log rows older than ``ZI_PORTALRB_LOG_DAYS``; returns how many."""
+    """Delete access-log and refusal rows older than ``ZI_PORTALRB_LOG_DAYS``; returns
+    how many."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.ZI_PORTALRB_LOG_DAYS)
     deleted, _by_model = PortalRBRequest.objects.filter(at__lt=cutoff).delete()
-    return deleted
+    refusals, _by_model = PortalRBRefusal.objects.filter(minute__lt=cutoff).delete()
+    return deleted + refusals

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from zi_portal.accounts.admin_scope import UnitScopedAdmin
+
 from .models import Message, Notification, ReminderPolicy, ReminderRecord
 
 
 @admin.register(ReminderPolicy)
-class ReminderPolicyAdmin(admin.ModelAdmin):
+class ReminderPolicyAdmin(UnitScopedAdmin):
     list_display = [
         "plan",
         "upcoming_days",
@@ -16,7 +18,7 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(UnitScopedAdmin):
     list_display = ["created_at", "recipient", "kind", "subject", "status", "attempts"]
     list_filter = ["status", "kind"]
     readonly_fields = [
@@ -38,7 +40,7 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderRecord)
-class ReminderRecordAdmin(admin.ModelAdmin):
+class ReminderRecordAdmin(UnitScopedAdmin):
     list_display = ["created_at", "kind", "recipient", "scope", "period", "message"]
     list_filter = ["kind"]
 
@@ -50,6 +52,6 @@ class ReminderRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(UnitScopedAdmin):
     list_display = ["created_at", "recipient", "kind", "title", "read_at"]
     list_filter = ["kind"]

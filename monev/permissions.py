@@ -56,7 +56,8 @@ def access_failed_message(user: Any, pk: int) -> Message:
     """An undelivered e-mail, for the Ketua Tim to send again."""
     require(user, Action.VIEW_SYSTEM_STATUS)
     message = (
-        Message.objects.select_related("recipient")
+        Message.objects.restrict(user, Action.VIEW_SYSTEM_STATUS)
+        .select_related("recipient")
         .filter(pk=pk, status=MessageStatus.FAILED)
         .first()
     )

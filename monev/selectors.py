@@ -102,10 +102,13 @@ def reports_for(plan: WorkPlan, limit: int = 100) -> list[Report]:
     )
 
 
-def failed_messages(limit: int = 50) -> list[Message]:
-    """E-mails that could not be delivered after every retry, newest first."""
+def failed_messages(*, user: Any, limit: int = 50) -> list[Message]:
+    """E-mails to the people of the reader's unit that could not be delivered after
+    every retry, newest first."""
     return list(
-        Message.objects.filter(status=MessageStatus.FAILED).select_related("recipient")[:limit]
+        Message.objects.restrict(user, Action.VIEW_SYSTEM_STATUS)
+        .filter(status=MessageStatus.FAILED)
+        .select_related("recipient")[:limit]
     )
 
 

@@ -110,7 +110,7 @@ def system_status(request: HttpRequest) -> HttpResponse:
             "workers": core_selectors.worker_status_list(),
             "heartbeat_seconds": int(settings.ZI_HEARTBEAT_SECONDS),
             "nav_active": "status",
-            "failed_messages": selectors.failed_messages(),
+            "failed_messages": selectors.failed_messages(user=request.user),
         },
     )
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from zi_portal.accounts.admin_scope import UnitScopedAdmin, UnitScopedTabularInline
 from zi_portal.accounts.models import User
 from zi_portal.core.audit import audit_record, client_ip
 from zi_portal.core.choices import AuditAction
@@ -21,26 +22,26 @@ from .models import (
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(UnitScopedAdmin):
     list_display = ["short_name", "name", "code"]
     search_fields = ["name", "short_name", "code"]
 
 
-class QuarterInline(admin.TabularInline):
+class QuarterInline(UnitScopedTabularInline):
     model = Quarter
     extra = 0
     fields = ["number", "focus", "due_date", "grace_days"]
 
 
 @admin.register(WorkPlan)
-class WorkPlanAdmin(admin.ModelAdmin):
+class WorkPlanAdmin(UnitScopedAdmin):
     list_display = ["title", "unit", "year", "signatory_name", "signed_on"]
     list_filter = ["year", "unit"]
     inlines = [QuarterInline]
 
 
 @admin.register(ChangeArea)
-class ChangeAreaAdmin(admin.ModelAdmin):
+class ChangeAreaAdmin(UnitScopedAdmin):
     list_display = ["code", "name", "order"]
 
     def has_add_permission(self, request) -> bool:
@@ -50,17 +51,17 @@ class ChangeAreaAdmin(admin.ModelAdmin):
         return False
 
 
-class ProgrammeItemInline(admin.TabularInline):
+class ProgrammeItemInline(UnitScopedTabularInline):
     model = ProgrammeItem
     extra = 0
 
 
-class PriorityTargetInline(admin.TabularInline):
+class PriorityTargetInline(UnitScopedTabularInline):
     model = PriorityTarget
     extra = 0
 
 
-class PokjaMemberInline(admin.TabularInline):
+class PokjaMemberInline(UnitScopedTabularInline):
     model = PokjaMember
     extra = 0
     autocomplete_fields = ["user"]
@@ -70,50 +71,50 @@ class PokjaMemberInline(admin.TabularInline):
 
 
 @admin.register(Pokja)
-class PokjaAdmin(admin.ModelAdmin):
+class PokjaAdmin(UnitScopedAdmin):
     list_display = ["name", "area", "plan"]
     list_filter = ["plan", "area"]
     inlines = [ProgrammeItemInline, PriorityTargetInline, PokjaMemberInline]
 
 
 @admin.register(ProgrammeItem)
-class ProgrammeItemAdmin(admin.ModelAdmin):
+class ProgrammeItemAdmin(UnitScopedAdmin):
     list_display = ["pokja", "letter", "text"]
     list_filter = ["pokja__plan", "pokja__area"]
     search_fields = ["text"]
 
 
 @admin.register(PriorityTarget)
-class PriorityTargetAdmin(admin.ModelAdmin):
+class PriorityTargetAdmin(UnitScopedAdmin):
     list_display = ["pokja", "letter", "text"]
     list_filter = ["pokja__plan", "pokja__area"]
 
 
 @admin.register(PokjaMember)
-class PokjaMemberAdmin(admin.ModelAdmin):
+class PokjaMemberAdmin(UnitScopedAdmin):
     list_display = ["user", "pokja", "added_by", "created_at"]
     list_filter = ["pokja__plan", "pokja__area"]
     autocomplete_fields = ["user"]
 
 
 @admin.register(Quarter)
-class QuarterAdmin(admin.ModelAdmin):
+class QuarterAdmin(UnitScopedAdmin):
     list_display = ["__str__", "focus", "due_date", "grace_days"]
     list_filter = ["plan"]
 
 
-class MonitoredOutputInline(admin.TabularInline):
+class MonitoredOutputInline(UnitScopedTabularInline):
     model = MonitoredOutput
     extra = 0
 
 
-class EvidenceRequirementInline(admin.TabularInline):
+class EvidenceRequirementInline(UnitScopedTabularInline):
     model = EvidenceRequirement
     extra = 0
 
 
 @admin.register(CommitmentCell)
-class CommitmentCellAdmin(admin.ModelAdmin):
+class CommitmentCellAdmin(UnitScopedAdmin):
     list_display = ["__str__", "pic", "pic_name"]
     list_filter = ["quarter__plan", "quarter__number", "area"]
     list_select_related = ["quarter", "area", "pic"]
@@ -140,14 +141,14 @@ class CommitmentCellAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonitoredOutput)
-class MonitoredOutputAdmin(admin.ModelAdmin):
+class MonitoredOutputAdmin(UnitScopedAdmin):
     list_display = ["cell", "order", "text"]
     list_select_related = ["cell__quarter", "cell__area"]
     list_filter = ["cell__quarter__plan", "cell__area"]
 
 
 @admin.register(EvidenceRequirement)
-class EvidenceRequirementAdmin(admin.ModelAdmin):
+class EvidenceRequirementAdmin(UnitScopedAdmin):
     list_display = ["cell", "order", "text"]
     list_select_related = ["cell__quarter", "cell__area"]
     list_filter = ["cell__quarter__plan", "cell__area"]
@@ -155,7 +156,7 @@ class EvidenceRequirementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(UnitScopedAdmin):
     list_display = ["pokja", "number", "name", "output", "months", "months_assumed"]
     list_select_related = ["pokja__area", "pokja__plan"]
     list_filter = ["pokja__plan", "pokja__area", "months_assumed"]

@@ -18,7 +18,10 @@ from .querysets import (
     ActivityQuerySet,
     CommitmentCellQuerySet,
     EvidenceRequirementQuerySet,
+    MonitoredOutputQuerySet,
+    PokjaPartQuerySet,
     PokjaQuerySet,
+    QuarterQuerySet,
     UnitQuerySet,
     WorkPlanQuerySet,
 )
@@ -134,6 +137,8 @@ class ProgrammeItem(TimeStampedModel):
     letter = models.CharField(_("huruf"), max_length=3)
     text = models.TextField(_("uraian"))
 
+    objects = PokjaPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("program pokja")
         verbose_name_plural = pgettext_lazy("jamak", "program pokja")
@@ -156,6 +161,8 @@ class PriorityTarget(TimeStampedModel):
     order = models.PositiveSmallIntegerField(_("urutan"))
     letter = models.CharField(_("huruf"), max_length=3)
     text = models.TextField(_("uraian"))
+
+    objects = PokjaPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("target prioritas")
@@ -193,6 +200,8 @@ class PokjaMember(TimeStampedModel):
         verbose_name=_("ditambahkan oleh"),
     )
 
+    objects = PokjaPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("anggota pokja")
         verbose_name_plural = pgettext_lazy("jamak", "anggota pokja")
@@ -226,6 +235,8 @@ class Quarter(TimeStampedModel):
     grace_days = models.PositiveSmallIntegerField(
         _("masa tenggang (hari)"), default=default_grace_days
     )
+
+    objects = QuarterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("triwulan")
@@ -314,6 +325,8 @@ class MonitoredOutput(TimeStampedModel):
     sub_points = models.JSONField(
         _("sub-butir"), default=list, blank=True, validators=[_validate_sub_points]
     )
+
+    objects = MonitoredOutputQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("output yang dimonitor")

@@ -11,7 +11,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
 
-from zi_portal.accounts.permissions import Action, RestrictedQuerySet
+from zi_portal.accounts.permissions import Action, RestrictedQuerySet, unit_queryset
 
 
 def cell_scope(user: Any, via: str = "") -> Q:
@@ -62,3 +62,9 @@ class EvidenceRequirementQuerySet(RestrictedQuerySet):
 
 class ActivityQuerySet(RestrictedQuerySet):
     unit_field = "pokja__plan__unit"
+
+
+QuarterQuerySet = unit_queryset("plan__unit", "QuarterQuerySet")
+# Programme items, priority targets and pokja members.
+PokjaPartQuerySet = unit_queryset("pokja__plan__unit", "PokjaPartQuerySet")
+MonitoredOutputQuerySet = unit_queryset("cell__quarter__plan__unit", "MonitoredOutputQuerySet")

@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from zi_portal.accounts.models import User
-from zi_portal.accounts.permissions import Action, require
+from zi_portal.accounts.permissions import Action, require, user_roles
 from zi_portal.accounts.roles import Role
 from zi_portal.accounts.services import roles_ensure
 from zi_portal.core.audit import audit_record
@@ -192,7 +192,9 @@ def plan_import(*, data: dict[str, Any], replace: bool = False) -> tuple[WorkPla
             for i, item in enumerate(a["priority_targets"], start=1)
         ]
     )
-    users_by_name = {u.name: u for u in User.objects.filter(is_active=True).exclude(name="")}
+    users_by_name = {
+        u.name: u for u in User.objects.filter(is_active=True, unit=unit).exclude(name="")
+    }
     cells = _bulk_save(
         [
             CommitmentCell(
@@ -306,6 +308,10 @@ def activity_months_set(
     return activity
 
 
+# Roles whose holders are never pokja members (see ``pokja_member_add``).
+MEMBER_INELIGIBLE = frozenset({Role.KETUA, Role.KEPALA, Role.TPI})
+
+
 class MemberError(Refused):
     """A pokja membership change was refused; the message is for the user."""
 
@@ -314,10 +320,18 @@ class MemberError(Refused):
 def pokja_member_add(
     *, pokja: Pokja, email: str, added_by: User, ip: str | None = None
 ) -> PokjaMember:
-    """Add the existing account ``email`` to ``pokja`` (Ketua Tim or the area's PIC)."""
+    """Add the existing account ``email`` to ``pokja`` (Ketua Tim or the area's PIC).
+
+    A member is staff of the pokja's unit who may handle evidence: someone with no role
+    yet, a PIC or another pokja's member. Leadership and the assessors (Ketua Tim,
+    Kepala, TPI) are never made members: membership gives upload rights, which would
+    let the people who judge the evidence supply it. An account of another unit is
+    "not found", as one that does not exist."""
     require(added_by, Action.MANAGE_POKJA_MEMBERS, pokja)
     email = (email or "").strip().lower()
-    member_user = User.objects.filter(email__iexact=email, is_active=True).first()
+    member_user = User.objects.filter(
+        email__iexact=email, is_active=True, unit_id=pokja.plan.unit_id
+    ).first()
     if member_user is None:
         raise MemberError(
             _(
@@ -325,6 +339,15 @@ def pokja_member_add(
                 "akunnya terlebih dahulu, lalu tambahkan kembali."
             )
             % {"email": email or "-"}
+        )
+    if user_roles(member_user) & MEMBER_INELIGIBLE:
+        raise MemberError(
+            _(
+                "%(name)s adalah Ketua Tim ZI, Kepala atau Asesor TPI dan tidak dapat menjadi "
+                "anggota pokja: anggota pokja mengunggah bukti dukung yang dinilai oleh "
+                "pimpinan dan asesor. Tambahkan staf pelaksana atau PIC."
+            )
+            % {"name": member_user.name}
         )
     if PokjaMember.objects.filter(pokja=pokja, user=member_user).exists():
         raise MemberError(
@@ -348,7 +371,8 @@ def pokja_member_add(
 
 @transaction.atomic
 def pokja_member_remove(*, member: PokjaMember, removed_by: User, ip: str | None = None) -> None:
-    """Remove a membership; the account itself and its uploads stay."""
+    """Remove a membership; the account itself and its uploads stay. The member role
+    goes with the last membership, so that no upload right outlives it."""
     require(removed_by, Action.MANAGE_POKJA_MEMBERS, member.pokja)
     audit_record(
         actor=removed_by,
@@ -361,3 +385,5 @@ def pokja_member_remove(*, member: PokjaMember, removed_by: User, ip: str | None
         before={"pokja": member.pokja.name, "user": member.user.email},
     )
     member.delete()
+    if not PokjaMember.objects.filter(user_id=member.user_id).exists():
+        member.user.groups.remove(roles_ensure()[Role.MEMBER])

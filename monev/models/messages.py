@@ -12,7 +12,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zi_portal.accounts.permissions import RestrictedQuerySet, unit_queryset
+
 from ..choices import MessageStatus, ReminderKind
+
+PlanRowQuerySet = unit_queryset("plan__unit", "PlanRowQuerySet")
 
 
 class ReminderPolicy(models.Model):
@@ -50,6 +54,8 @@ class ReminderPolicy(models.Model):
     )
     send_on_weekends = models.BooleanField(_("kirim juga pada akhir pekan"), default=False)
 
+    objects = PlanRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("aturan pengingat")
         verbose_name_plural = pgettext_lazy("jamak", "aturan pengingat")
@@ -70,6 +76,12 @@ class ReminderPolicy(models.Model):
         return sorted(
             {int(d) for d in (self.upcoming_days or [14, 3]) if int(d) >= 0}, reverse=True
         )
+
+
+class RecipientQuerySet(RestrictedQuerySet):
+    """Messages and notifications belong to their recipient's unit."""
+
+    unit_field = "recipient__unit"
 
 
 class Message(models.Model):
@@ -104,6 +116,8 @@ class Message(models.Model):
         help_text=_("Diisi selama satu worker mengirim pesan ini, agar tidak dikirim dua kali."),
     )
 
+    objects = RecipientQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("pesan")
         verbose_name_plural = pgettext_lazy("jamak", "pesan")
@@ -134,6 +148,8 @@ class ReminderRecord(models.Model):
         Message, on_delete=models.PROTECT, related_name="records", verbose_name=_("pesan")
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    objects = RecipientQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("catatan pengingat")
@@ -171,6 +187,8 @@ class Notification(models.Model):
     url = models.CharField(_("tautan"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("dibaca"), null=True, blank=True)
+
+    objects = RecipientQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notifikasi")

@@ -8,7 +8,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zi_portal.accounts.permissions import unit_queryset
+
 from ..choices import Realisation
+
+RealisationQuerySet = unit_queryset("activity__pokja__plan__unit", "RealisationQuerySet")
+NarrativeQuerySet = unit_queryset("plan__unit", "NarrativeQuerySet")
 
 
 class ActivityRealisation(models.Model):
@@ -37,6 +42,8 @@ class ActivityRealisation(models.Model):
         verbose_name=_("dicatat oleh"),
     )
     recorded_at = models.DateTimeField(_("dicatat"), auto_now=True)
+
+    objects = RealisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("realisasi kegiatan")
@@ -77,6 +84,8 @@ class AreaNarrative(models.Model):
         verbose_name=_("diubah oleh"),
     )
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = NarrativeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("narasi area")

@@ -64,8 +64,12 @@ def people(demo):
     plan = demo["plan"]
     pw = Pokja.objects.get(plan=plan, area__code="PW")
     tl = Pokja.objects.get(plan=plan, area__code="TL")
-    member = User.objects.create_user("anggota.pw@example.org", "x", name="Anggota PW")
-    member_other = User.objects.create_user("anggota.tl@example.org", "x", name="Anggota TL")
+    member = User.objects.create_user(
+        "anggota.pw@example.org", "x", name="Anggota PW", unit=plan.unit
+    )
+    member_other = User.objects.create_user(
+        "anggota.tl@example.org", "x", name="Anggota TL", unit=plan.unit
+    )
     pokja_member_add(pokja=pw, email=member.email, added_by=users["pic.pw"])
     pokja_member_add(pokja=tl, email=member_other.email, added_by=users["ketua"])
     return {

@@ -17,8 +17,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from evidence import services as evidence_services
+from evidence.models import EvidenceVersion
 from tests.evidence import samples
+from tests.multiunit import UNIT_A
 from workplan.models import EvidenceRequirement
+from zi_portal.accounts.models import User
 
 from .conftest import MATRIX_PATH, login
 
@@ -88,9 +92,15 @@ def test_main_pages_run_under_the_policy(live_demo, live_server, page: Page, tmp
     visit(page, console, base + MATRIX_PATH, "matrix")
 
     # An item page: upload one file through the script (progress bar, then a reload).
-    item = EvidenceRequirement.objects.filter(
-        cell__quarter__plan__year=2026, cell__area__code="MP"
-    ).first()
+    item = (
+        EvidenceRequirement.objects.filter(
+            cell__quarter__plan__unit__code=UNIT_A,
+            cell__quarter__plan__year=2026,
+            cell__area__code="MP",
+        )
+        .order_by("cell__quarter__number", "order")
+        .first()
+    )
     visit(page, console, f"{base}/butir/{item.pk}/", "item")
     pdf = tmp_path / "sk-tim.pdf"
     pdf.write_bytes(samples.pdf("SK Tim ZI"))
@@ -104,7 +114,15 @@ def test_main_pages_run_under_the_policy(live_demo, live_server, page: Page, tmp
     expect(version).to_be_visible()
     console.collect("item-after-upload")
     shot(page, "item-after-upload")
-    version.get_by_role("button", name="Setujui").click()
+    # Nobody reviews their own upload: the Ketua Tim is told so, and the TPI approves.
+    expect(version.get_by_role("button", name="Setujui")).to_have_count(0)
+    expect(version).to_contain_text("Anda mengunggah berkas ini")
+    evidence_services.evidence_review(
+        version=EvidenceVersion.objects.get(requirement=item, number=1),
+        user=User.objects.get(email="tpi@example.org"),
+        decision="approve",
+    )
+    page.reload()
     expect(page.locator(".item-status .badge")).to_have_text("Disetujui")
 
     # The dashboard's meters are drawn by classes (no style= attribute): MP's is not empty.

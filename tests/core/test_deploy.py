@@ -692,8 +692,14 @@ def test_gunicorn_login_works_over_plain_http(gunicorn_url):
     from zi_portal.accounts.services import user_ensure
 
     password = "deploy-test-pw-7c1e"
+    from tests.multiunit import UNIT_A
+    from workplan.models import Unit
+
     user, _created = user_ensure(
-        email="ketua.deploy@example.org", name="Ketua (deploy test)", role=Role.KETUA
+        email="ketua.deploy@example.org",
+        name="Ketua (deploy test)",
+        role=Role.KETUA,
+        unit=Unit.objects.get(code=UNIT_A),
     )
     hasher = PBKDF2PasswordHasher()  # the production hasher; the test settings use MD5
     user.password = hasher.encode(password, hasher.salt(), iterations=1000)

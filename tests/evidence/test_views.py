@@ -229,7 +229,7 @@ def test_role_and_assignment_changes_are_audited(as_user, demo):
 
     client = as_user("ketua")
     target = demo["users"]["pic.tl"]
-    groups = [Group.objects.get(name="PIC").pk, Group.objects.get(name="Asesor TPI").pk]
+    groups = [Group.objects.get(name="PIC").pk, Group.objects.get(name="Kepala Pusbang").pk]
     response = client.post(
         f"/admin/accounts/user/{target.pk}/change/",
         {
@@ -243,7 +243,7 @@ def test_role_and_assignment_changes_are_audited(as_user, demo):
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     role = AuditEvent.objects.get(action="user.roles")
-    assert role.before == {"roles": ["PIC"]} and role.after == {"roles": ["Asesor TPI", "PIC"]}
+    assert role.before == {"roles": ["PIC"]} and role.after == {"roles": ["Kepala Pusbang", "PIC"]}
     assert role.subject_user == target and role.actor == demo["users"]["ketua"]
     cell = CommitmentCell.objects.get(
         quarter__plan__unit__code=UNIT_A, quarter__number=1, area__code="TL"

@@ -22,6 +22,7 @@ from lke import services
 from lke.models import (
     Category,
     LkeQuestion,
+    PortalRBRefusal,
     PortalRBRequest,
     PortalRBToken,
     Proposal,
@@ -376,9 +377,15 @@ def test_token_revoked_by_command_is_401(portalrb, lke):
         call_command("portalrb_token", "revoke", str(token.pk), stdout=StringIO())
 
 
-def test_token_revoked_on_the_portal_page_is_401(portalrb, lke):
+def ketua_token(lke, name: str = "PortalRB unit") -> tuple[Client, PortalRBToken]:
+    """A token the unit's Ketua Tim issues on the portal page (it reads that unit)."""
+    token, raw = services.token_issue(name=name, user=lke["users"]["ketua"])
+    return bearer(raw), token
+
+
+def test_token_revoked_on_the_portal_page_is_401(lke):
+    portalrb, token = ketua_token(lke)
     assert portalrb.get(WBK).status_code == 200
-    token = PortalRBToken.objects.get()
     ketua = Client()
     ketua.force_login(lke["users"]["ketua"])
     response = ketua.post(f"/lke/portalrb/token/{token.pk}/cabut/")
@@ -450,7 +457,8 @@ def test_waiting_retry_after_frees_a_call(lke, settings):
         age(gap)
     limited = client.get(WBK)
     assert limited.status_code == 429
-    assert PortalRBRequest.objects.filter(status=429).count() == 1
+    assert PortalRBRefusal.objects.get(status=429).count == 1
+    assert not PortalRBRequest.objects.filter(status=429).exists()
     wait = int(limited["Retry-After"])
     assert 1 <= wait <= 7
     # PortalRB waits exactly as long as it was told to: the oldest call has left the
@@ -477,10 +485,17 @@ def test_every_call_is_logged_and_the_token_marked_used(portalrb, lke):
         (WBK, 200),
         (JAWABAN + lke["unit"].code, 200),
         (JAWABAN + "UNIT-TIDAK-ADA", 404),
-        (WBBM, 401),
     ]
-    assert [r.token_id for r in rows] == [token.pk, token.pk, token.pk, None]
+    assert [r.token_id for r in rows] == [token.pk, token.pk, token.pk]
     assert all(r.remote_addr == "127.0.0.1" for r in rows)
+    # The call without a token is counted, not logged as a row of its own.
+    refused = PortalRBRefusal.objects.get()
+    assert (refused.status, refused.count, refused.token, refused.last_path) == (
+        401,
+        1,
+        None,
+        WBBM,
+    )
     token.refresh_from_db()
     assert token.last_used_at is not None and token.last_used_at >= before
 
@@ -557,8 +572,10 @@ def test_a_throttled_call_is_logged_with_its_token(lke, settings):
     client = bearer(issue_token("Sinkron"))
     assert client.get(WBK).status_code == 200
     assert client.get(WBK).status_code == 429
-    logged = PortalRBRequest.objects.get(status=429)
+    assert client.get(WBK).status_code == 429
+    logged = PortalRBRefusal.objects.get(status=429)
     assert logged.token is not None and logged.token.name == "Sinkron"
+    assert logged.count == 2
 
 
 def test_the_access_log_is_pruned_after_its_retention(lke, settings):
@@ -581,3 +598,56 @@ def test_the_access_log_is_pruned_after_its_retention(lke, settings):
     assert PortalRBRequest.objects.count() == 1
     schedule = settings.CELERY_BEAT_SCHEDULE["prune-portalrb-log"]
     assert schedule["task"] in app.tasks
+
+
+# ---------------------------------------------------------------------------------------
+# Units: a token reads its issuer's unit; refused calls are counted, not logged each
+# ---------------------------------------------------------------------------------------
+
+
+def test_a_units_token_reads_that_unit_only(lke):
+    from tests.multiunit import UNIT_B, users_b
+
+    unit_b = Unit.objects.get(code=UNIT_B)
+    Proposal.objects.create(unit=unit_b, year=2026, category=Category.WBK)
+    a_client, a_token = ketua_token(lke, "Token unit A")
+    assert a_token.unit == lke["unit"]
+    listed = a_client.get(WBK).json()["units"]
+    assert [u["id"] for u in listed] == [lke["unit"].code]
+    assert a_client.get(JAWABAN + lke["unit"].code).status_code == 200
+    # Unit B exists and is proposed, but this token is unit A's: "not found".
+    body = assert_error(a_client.get(JAWABAN + UNIT_B), 404, "DATA_NOT_FOUND")
+    assert UNIT_B in body["message"]
+    # A token of the whole portal (the operator's, on the command line) reads both.
+    everyone = bearer(issue_token("Operator"))
+    assert sorted(u["id"] for u in everyone.get(WBK).json()["units"]) == sorted(
+        [lke["unit"].code, UNIT_B]
+    )
+    # Unit B's Ketua Tim sees neither A's token nor its calls, and cannot revoke it.
+    ketua_b = Client()
+    ketua_b.force_login(users_b()["ketua"])
+    page = ketua_b.get("/lke/portalrb/").content.decode()
+    assert "Token unit A" not in page and "Operator" not in page
+    assert JAWABAN + lke["unit"].code not in page
+    assert ketua_b.post(f"/lke/portalrb/token/{a_token.pk}/cabut/").status_code == 404
+    a_token.refresh_from_db()
+    assert a_token.revoked_at is None
+    b_token, _raw = services.token_issue(name="Token unit B", user=users_b()["ketua"])
+    assert b_token.unit == unit_b
+
+
+def test_a_flood_of_refused_calls_is_limited_and_counted_in_few_rows(lke, settings):
+    settings.ZI_PORTALRB_RATE_PER_MINUTE = 10
+    anonymous = Client()
+    wrong = bearer(PortalRBToken.PREFIX + "salah")
+    answers = [c.get(WBK).status_code for c in [anonymous, wrong] * 150]
+    assert answers[:10] == [401] * 10
+    assert set(answers[10:]) == {429}
+    assert PortalRBRequest.objects.count() == 0
+    rows = list(PortalRBRefusal.objects.all())
+    assert sum(r.count for r in rows) == 300
+    # One row per minute and answer: the run may straddle a minute, never more.
+    assert len(rows) <= 4
+    assert {r.status for r in rows} == {401, 429}
+    # A valid token is not held up by other clients' refused calls.
+    assert bearer(issue_token()).get(WBK).status_code == 200

@@ -104,9 +104,14 @@ def data(demo):
         role=Role.PIC,
         unit=other.unit,
     )
+    other_tpi, _ = user_ensure(
+        email="tpi@unit-lain.example.org", name="TPI Unit Lain", role=Role.TPI, unit=other.unit
+    )
     other_item = item(1, "MP", 1, plan=other)
     CommitmentCell.objects.filter(pk=other_item.cell_id).update(pic=other_pic)
-    v["other"] = approve(up(item(1, "MP", 1, plan=other), other_pic, "unit-lain.pdf"), users)
+    v["other"] = approve(
+        up(item(1, "MP", 1, plan=other), other_pic, "unit-lain.pdf"), {"tpi": other_tpi}
+    )
     return {**demo, "v": v, "other": other}
 
 

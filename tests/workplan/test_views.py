@@ -167,8 +167,10 @@ def test_activity_months_refusals(client_as):
     assert client_as("ketua").get(other_year).status_code == 404
 
 
-def test_pic_adds_and_removes_a_pokja_member(client_as, django_user_model):
-    django_user_model.objects.create_user("staf.pw@example.org", "x", name="Staf PW")
+def test_pic_adds_and_removes_a_pokja_member(client_as, django_user_model, plan):
+    django_user_model.objects.create_user(
+        "staf.pw@example.org", "x", name="Staf PW", unit=plan.unit
+    )
     client = client_as("pic.pw")
     add = url("workplan:member_add", 2026, "PW")
     response = client.post(add, {"email": "STAF.PW@example.org"}, follow=True)
@@ -185,8 +187,8 @@ def test_pic_adds_and_removes_a_pokja_member(client_as, django_user_model):
     assert not PokjaMember.objects.filter(pk=member.pk).exists()
 
 
-def test_pokja_members_outside_scope(client_as, django_user_model):
-    django_user_model.objects.create_user("staf@example.org", "x", name="Staf")
+def test_pokja_members_outside_scope(client_as, django_user_model, plan):
+    django_user_model.objects.create_user("staf@example.org", "x", name="Staf", unit=plan.unit)
     add = url("workplan:member_add", 2026, "PW")
     assert client_as("pic.tl").post(add, {"email": "staf@example.org"}).status_code == 403
     assert client_as("kepala").post(add, {"email": "staf@example.org"}).status_code == 403

@@ -6,8 +6,17 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .permissions import RestrictedQuerySet
 
-class UserManager(BaseUserManager["User"]):
+
+class UserQuerySet(RestrictedQuerySet):
+    """People belong to one unit; ``restrict`` gives a unit's people to its Ketua Tim
+    (accounts, roles, pokja members, finding owners) and to nobody else."""
+
+    unit_field = "unit"
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra):

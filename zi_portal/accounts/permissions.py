@@ -149,22 +149,54 @@ class RestrictedQuerySet(QuerySet):
         )
 
     def in_unit(self, user: Any) -> RestrictedQuerySet:
-        """Rows of the user's unit (every unit for an account without one, such as the
-        operator's superuser)."""
-        unit_id = getattr(user, "unit_id", None)
-        if self.unit_field is None or unit_id is None:
-            return self
-        return self.filter(**{self.unit_field: unit_id})
+        """Rows of the user's unit (see ``unit_rows``)."""
+        return unit_rows(self, user, self.unit_field)
 
     def restrict(self, user: Any, action: Action) -> RestrictedQuerySet:
         """The rows ``user`` may perform ``action`` on: none without the role, the unit's
         rows with it, and only the rows of their scope for a scoped role."""
-        if not can(user, action):
-            return self.none()
-        rows = self.in_unit(user)
-        if needs_scope(user, action):
-            rows = rows.filter(self.scope(user, action))
+        return restrict_rows(self, user, action, unit_field=self.unit_field, scope=self.scope)
+
+
+def unit_queryset(path: str, name: str) -> type[RestrictedQuerySet]:
+    """A ``RestrictedQuerySet`` for a model whose rows reach their unit through ``path``
+    and that takes part in no scoped action (quarters, programme items, reviews …)."""
+    return type(name, (RestrictedQuerySet,), {"unit_field": path, "__module__": __name__})
+
+
+def unit_rows(rows: QuerySet, user: Any, unit_field: str | None) -> QuerySet:
+    """The rows of ``user``'s unit, reached through ``unit_field``: every row for the
+    operator's superuser, none for anyone else without a unit (a role without a unit
+    holds nowhere). Models that belong to no unit (``unit_field`` None, e.g. the change
+    areas) are the same for everyone. A role that spans units (the ministry's
+    assessors) will widen this one place to the units assigned to the person."""
+    if unit_field is None or getattr(user, "is_superuser", False):
         return rows
+    unit_id = getattr(user, "unit_id", None)
+    if unit_id is None:
+        return rows.none()
+    return rows.filter(**{unit_field: unit_id})
+
+
+def restrict_rows(
+    rows: QuerySet,
+    user: Any,
+    action: Action,
+    *,
+    unit_field: str | None,
+    scope: Any = None,
+) -> QuerySet:
+    """``RestrictedQuerySet.restrict`` for any queryset: the rows ``user`` may perform
+    ``action`` on. Models below the accounts app (the audit trail in ``core``) cannot
+    use ``RestrictedQuerySet`` and are restricted through this function."""
+    if not can(user, action):
+        return rows.none()
+    rows = unit_rows(rows, user, unit_field)
+    if needs_scope(user, action):
+        if scope is None:
+            raise ImproperlyConfigured(f"{rows.model.__name__} has no scope for {action}.")
+        rows = rows.filter(scope(user, action))
+    return rows
 
 
 def can(user: Any, action: Action, obj: Any = None) -> bool:
@@ -175,10 +207,11 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
         return True
     if not user_roles(user) & ROLE_RULES[action]:
         return False
-    if obj is None or not needs_scope(user, action):
-        # Without an object: "may this user do it somewhere?" Unscoped roles may do it
-        # to every object of their unit (the access_* helpers check the unit).
+    if obj is None:
+        # Without an object: "may this user do it somewhere?"
         return True
+    # With an object: is it among the rows ``restrict`` gives (its unit, and for a
+    # scoped role its scope)? The same queryset answers lists and object pages.
     rows = type(obj)._default_manager.all()
     return rows.restrict(user, action).filter(pk=obj.pk).exists()
 

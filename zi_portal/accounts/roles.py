@@ -24,11 +24,31 @@ GROUP_NAMES: dict[str, str] = {
 }
 ROLE_BY_GROUP = {name: role for role, name in GROUP_NAMES.items()}
 
+# Separation of duties: the internal assessors (TPI) judge the unit's ZI team and its
+# evidence, so an assessor holds no other role (a PIC or Ketua Tim who is also TPI would
+# approve their own work and write the assessors' LKE column).
+EXCLUSIVE_ROLES = frozenset({Role.TPI})
+
+
+def role_combination_error(roles: set) -> str | None:
+    """Why these roles cannot be held together (None when they can)."""
+    roles = {r for r in roles if r}
+    for role in EXCLUSIVE_ROLES & roles:
+        if len(roles) > 1:
+            return _(
+                "Peran %(role)s tidak dapat digabung dengan peran lain: asesor menilai "
+                "pekerjaan tim ZI sehingga tidak boleh sekaligus menjadi bagian dari tim itu. "
+                "Pilih satu peran saja."
+            ) % {"role": GROUP_NAMES[role]}
+    return None
+
+
 # Django model permissions that each role's group carries (for the admin). What a role
 # may do inside the portal is decided in ``permissions.py``; these only open the admin.
 GROUP_MODEL_PERMISSIONS: dict[str, list[str]] = {
     Role.KETUA: [
-        "workplan.add_unit",
+        # A Ketua Tim changes their own unit's details; units are created by the operator
+        # (and, with the ministry's portal, its administrator).
         "workplan.change_unit",
         "workplan.view_unit",
         "workplan.add_workplan",

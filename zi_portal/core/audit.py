@@ -23,6 +23,23 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def unit_id_of(obj: Any) -> int | None:
+    """The unit ``obj`` belongs to, along the path its queryset names (``unit_field`` of
+    ``RestrictedQuerySet``, e.g. ``requirement__cell__quarter__plan__unit``); None for
+    an object of no unit."""
+    path = getattr(type(obj)._default_manager.all(), "unit_field", None)
+    if not path:
+        return None
+    if path == "pk":
+        return obj.pk
+    *steps, last = path.split("__")
+    for step in steps:
+        obj = getattr(obj, step, None)
+        if obj is None:
+            return None
+    return getattr(obj, f"{last}_id", None)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -35,11 +52,21 @@ def audit_record(
     subject_user: Any = None,
     before: dict | None = None,
     after: dict | None = None,
+    unit: Any = None,
 ) -> AuditEvent:
+    """Add an entry. Its unit (who may read it) is ``unit`` if given, else the unit of
+    ``obj``, of the item, of the person concerned or of the actor, in that order."""
     if requirement is not None and area is None:
         area = requirement.cell.area
     actor = actor if getattr(actor, "is_authenticated", False) else None
+    unit_id = getattr(unit, "pk", unit) or unit_id_of(obj)
+    if unit_id is None and requirement is not None:
+        unit_id = unit_id_of(requirement)
+    for person in (subject_user, actor):
+        if unit_id is None and person is not None:
+            unit_id = person.unit_id
     return AuditEvent.objects.create(
+        unit_id=unit_id,
         actor=actor,
         ip_address=ip,
         action=action,

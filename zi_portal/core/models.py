@@ -41,7 +41,10 @@ class WorkerHeartbeat(models.Model):
 
 class AuditEventQuerySet(models.QuerySet):
     """Audit rows are only ever added: bulk updates and deletes are refused here, and on
-    PostgreSQL a trigger refuses them in the database too (migration core 0004)."""
+    PostgreSQL a trigger refuses them in the database too (migration core 0004).
+    Entries belong to a unit (``unit_field``, read by ``accounts.permissions``)."""
+
+    unit_field = "unit"
 
     def update(self, **kwargs):
         raise ValueError("Audit events are append-only.")
@@ -57,6 +60,16 @@ class AuditEvent(models.Model):
     read-only, and PostgreSQL refuses UPDATE and DELETE on the table."""
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    # The unit the change belongs to: who may read the entry (``restrict_rows`` with
+    # ``unit_field="unit"``). Empty for what belongs to no unit (a new LKE master list).
+    unit = models.ForeignKey(
+        "workplan.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit kerja"),
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -105,6 +118,7 @@ class AuditEvent(models.Model):
         verbose_name = _("jejak audit")
         verbose_name_plural = pgettext_lazy("jamak", "jejak audit")
         ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["unit", "-at"], name="core_audit_unit_at")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.summary}"
