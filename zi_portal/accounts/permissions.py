@@ -213,7 +213,11 @@ def can(user: Any, action: Action, obj: Any = None) -> bool:
     # With an object: is it among the rows ``restrict`` gives (its unit, and for a
     # scoped role its scope)? The same queryset answers lists and object pages.
     rows = type(obj)._default_manager.all()
-    return rows.restrict(user, action).filter(pk=obj.pk).exists()
+    if isinstance(rows, RestrictedQuerySet):
+        rows = rows.restrict(user, action)
+    else:  # a model below this app, e.g. the audit trail
+        rows = restrict_rows(rows, user, action, unit_field=getattr(rows, "unit_field", None))
+    return rows.filter(pk=obj.pk).exists()
 
 
 def denial_message(action: Action) -> str:
