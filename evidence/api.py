@@ -3,14 +3,14 @@ and services decide; these views only translate HTTP to calls and back."""
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from workplan.permissions import access_plan
@@ -18,6 +18,7 @@ from zi_portal.accounts.permissions import Action
 from zi_portal.accounts.services import api_token_for
 from zi_portal.core.api import error_response
 from zi_portal.core.audit import client_ip
+from zi_portal.core.throttling import ClientScopedRateThrottle
 
 from . import selectors, services
 from .downloads import version_file_response
@@ -37,22 +38,38 @@ from .validation import EvidenceRefused, too_large
 
 
 class TokenView(APIView):
-    """Exchange e-mail and password for an API token (rate-limited)."""
+    """Exchange e-mail and password for an API token. Two limits, both shared with the
+    sign-in form and counted in the shared cache: calls per client address
+    (``ZI_TOKEN_RATE``), and allauth's failed-sign-in lockout (``login_failed``: per
+    address and per e-mail), so an account locked on the form gets no token here either.
+    """
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "token"
 
     @extend_schema(request=TokenInputSerializer, responses={200: dict})
     def post(self, request):
         data = TokenInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request,
-            email=data.validated_data["email"].lower(),
-            password=data.validated_data["password"],
-        )
+        try:
+            # allauth's own check: consumes the login_failed limit, refuses when it is
+            # spent, gives the attempt back when the password is right.
+            user = get_adapter(request).authenticate(
+                request,
+                email=data.validated_data["email"].lower(),
+                password=data.validated_data["password"],
+            )
+        except ValidationError:
+            return error_response(
+                "too_many_attempts",
+                _(
+                    "Terlalu banyak percobaan masuk yang gagal untuk akun atau alamat ini. "
+                    "Coba lagi beberapa menit lagi."
+                ),
+                status.HTTP_429_TOO_MANY_REQUESTS,
+            )
         if user is None or not user.is_active:
             return error_response(
                 "invalid_credentials",

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -10,6 +11,9 @@ from zi_portal.core import views as core_views
 admin.site.site_header = "ZI Portal"
 admin.site.site_title = "ZI Portal"
 admin.site.index_title = "Administrasi"
+# The admin has no sign-in form of its own: /admin/login/ sends to the portal's sign-in
+# (allauth), so it has the same lockout, limits and second factor as every other sign-in.
+admin.site.login = login_not_required(secure_admin_login(admin.site.login))
 
 urlpatterns = [
     path("", workplan_views.home, name="home"),

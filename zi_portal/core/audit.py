@@ -12,15 +12,22 @@ from .models import AuditEvent
 
 
 def client_ip(request) -> str | None:
-    """The client's address: REMOTE_ADDR, or the first X-Forwarded-For hop when the
-    portal is configured to sit behind a trusted proxy."""
+    """The client's address, the one the sign-in lockout, the API throttle and the audit
+    trail all use: REMOTE_ADDR, or, behind ``ZI_TRUSTED_PROXY_COUNT`` proxies, the
+    X-Forwarded-For hop the outermost of them appended. Each proxy appends the address it
+    received from, so that hop is the right-most one the client cannot write; whatever the
+    client put in front of it is ignored. A request with fewer hops than proxies did not
+    come through them all and counts as REMOTE_ADDR (the proxy itself)."""
     if request is None:
         return None
-    if settings.ZI_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.ZI_TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= proxies:
+            return hops[-proxies][:45]  # 45: the longest textual IPv6 address
+    return remote
 
 
 def unit_id_of(obj: Any) -> int | None:

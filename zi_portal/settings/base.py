@@ -251,8 +251,22 @@ ZI_ARCHIVE_MAX_NAME_LENGTH = env.int("ZI_ARCHIVE_MAX_NAME_LENGTH", default=255)
 # Uploads always stream to a temporary file on disk and stop at the limit above.
 FILE_UPLOAD_HANDLERS = ["evidence.uploads.LimitedTemporaryFileUploadHandler"]
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None
-# Address of the client: REMOTE_ADDR, or the first X-Forwarded-For hop behind a proxy.
+# Address of the client (zi_portal.core.audit.client_ip: sign-in lockout, API throttle,
+# audit trail): REMOTE_ADDR, or behind ZI_TRUSTED_PROXY_COUNT proxies that each append
+# the address they received from to X-Forwarded-For, the hop the outermost proxy appended
+# (the right-most one the client cannot forge). ZI_TRUST_X_FORWARDED_FOR=true, the older
+# setting, means one proxy.
 ZI_TRUST_X_FORWARDED_FOR = env.bool("ZI_TRUST_X_FORWARDED_FOR", default=False)
+ZI_TRUSTED_PROXY_COUNT = env.int(
+    "ZI_TRUSTED_PROXY_COUNT", default=1 if ZI_TRUST_X_FORWARDED_FOR else 0
+)
+ALLAUTH_TRUSTED_PROXY_COUNT = ZI_TRUSTED_PROXY_COUNT
+
+# --- Cache: shared by every process, so that sign-in limits, the API throttle and the
+# lockout count once across gunicorn workers. A folder in var/ on a laptop; Redis on a
+# server (production.py requires one).
+CACHES = {"default": env.cache("ZI_CACHE_URL", default=f"filecache://{VAR_DIR / 'cache'}")}
+CACHES["default"].setdefault("KEY_PREFIX", "zi")
 
 # --- API (Django REST Framework, OpenAPI via drf-spectacular, assets served locally) --
 REST_FRAMEWORK = {
@@ -265,6 +279,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "zi_portal.core.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"token": env.str("ZI_TOKEN_RATE", default="10/min")},
+    # The throttles key on zi_portal.core.audit.client_ip (core/throttling.py), never on
+    # DRF's own reading of X-Forwarded-For.
     "DEFAULT_PAGINATION_CLASS": None,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

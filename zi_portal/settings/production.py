@@ -23,6 +23,13 @@ if env.bool("DEBUG", default=False):
     raise ImproperlyConfigured("DEBUG must be off in production settings.")
 DEBUG = False
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# One cache for every worker (sign-in lockout, API throttle): Redis, the broker's server
+# unless ZI_CACHE_URL names another. A per-process or per-container cache would let each
+# gunicorn worker count failed sign-ins on its own.
+CACHES = {"default": env.cache("ZI_CACHE_URL", default=CELERY_BROKER_URL)}  # noqa: F405
+CACHES["default"].setdefault("KEY_PREFIX", "zi")
+if "redis" not in CACHES["default"]["BACKEND"].lower():
+    raise ImproperlyConfigured("ZI_CACHE_URL must name a Redis cache (redis://…) in production.")
 
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",

@@ -50,6 +50,9 @@ if not AWS_STORAGE_BUCKET_NAME:  # noqa: F405
         "OPTIONS": {"location": str(MEDIA_ROOT)},
     }
 ACCOUNT_RATE_LIMITS = False
+# Each test process counts in its own memory unless a test names a shared cache.
+if not os.environ.get("ZI_CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # SQLite tests use a file, not memory, so that a Celery worker or gunicorn started as
 # a subprocess by a test sees the same database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
