@@ -144,3 +144,14 @@ def test_the_admin_signs_in_only_through_the_limited_form(demo, settings):
         "/akun/login/?next=/admin/", {"login": "ketua@example.org", "password": DEMO_PASSWORD}
     )
     assert done.status_code == 302 and done["Location"] == "/admin/"
+
+
+@pytest.mark.django_db
+def test_another_host_name_does_not_reset_the_lockout(demo, settings):
+    settings.ACCOUNT_RATE_LIMITS = LOCKOUT
+    for _ in range(5):
+        _token(Client(HTTP_HOST="localhost"), "tpi@example.org", "salah")
+    answer = _token(
+        Client(HTTP_HOST="127.0.0.1", REMOTE_ADDR="192.0.2.9"), "tpi@example.org", DEMO_PASSWORD
+    )
+    assert answer.status_code == 429

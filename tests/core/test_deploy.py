@@ -767,3 +767,133 @@ def test_production_refuses_the_filesystem_broker(tmp_path):
     result = _django_setup(_prod_env(tmp_path, CELERY_BROKER_URL="filesystem://"))
     assert result.returncode != 0
     assert "must name a shared broker" in result.stderr
+
+
+# --- sign-in limits across processes ------------------------------------------------------
+
+
+def _start_gunicorn(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "zi_portal.wsgi:application"]
+            + ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "120"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + GUNICORN_START_SECONDS
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"gunicorn exited with {proc.returncode}:\n{log_path.read_text()}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"gunicorn did not answer:\n{log_path.read_text()}")
+            time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+def _post_json(url: str, data: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        url, data=json.dumps(data).encode(), headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_in_limits_hold_across_two_gunicorn_workers(tmp_path):
+    """Two web processes (one gunicorn worker each, so the test decides which process
+    answers each call) with the production settings and one Redis of their own: the
+    lockout (5 failures per account) and the token rate (10 per address per minute) are
+    counted once for both. With a cache per process each would allow its own 5 and 10."""
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    from tests.multiunit import UNIT_A
+    from workplan.models import Unit
+    from zi_portal.accounts.roles import Role
+    from zi_portal.accounts.services import user_ensure
+
+    redis_bin = shutil.which("redis-server")
+    require_service(redis_bin is not None, "redis-server")
+    require_service((VENV_BIN / "gunicorn").exists(), "gunicorn in the virtualenv")
+    password = "limit-test-pw-5a8e"
+    user, _created = user_ensure(
+        email="tpi.limit@example.org",
+        name="TPI (limit test)",
+        role=Role.TPI,
+        unit=Unit.objects.get(code=UNIT_A),
+    )
+    hasher = PBKDF2PasswordHasher()
+    user.password = hasher.encode(password, hasher.salt(), iterations=1000)
+    user.save(update_fields=["password"])
+
+    redis_port = _free_port()
+    redis = subprocess.Popen(
+        [redis_bin, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", ""]
+        + ["--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    servers = []
+    try:
+        env = _prod_env(
+            tmp_path,
+            DATABASE_URL=_database_url(),
+            ZI_CACHE_URL=f"redis://127.0.0.1:{redis_port}/0",
+            STATIC_ROOT=str(tmp_path / "static"),
+        )
+        for name in ("a", "b"):
+            servers.append(_start_gunicorn(env, tmp_path / f"gunicorn-{name}.log"))
+        urls = [url for _proc, url in servers]
+        pids = {proc.pid for proc, _url in servers}
+        assert len(pids) == 2
+
+        # Wrong passwords for one account, alternating between the two processes.
+        answers = [
+            _post_json(f"{urls[i % 2]}/api/v1/auth/token/", {"email": user.email, "password": "x"})
+            for i in range(12)
+        ]
+        codes = [status for status, _body in answers]
+        assert codes[:5] == [400] * 5, answers
+        assert codes[5:] == [429] * 7, answers
+        assert [body["error"]["code"] for _s, body in answers[5:10]] == ["too_many_attempts"] * 5
+        assert [body["error"]["code"] for _s, body in answers[10:]] == ["throttled"] * 2
+        # The right password, on either process, gets no token while the lock holds.
+        for url in urls:
+            status, body = _post_json(
+                f"{url}/api/v1/auth/token/", {"email": user.email, "password": password}
+            )
+            assert status == 429 and "token" not in body
+    finally:
+        for proc, _url in servers:
+            _stop(proc)
+        _stop(redis)
+
+
+def test_production_cache_must_be_redis(tmp_path):
+    result = _django_setup(_prod_env(tmp_path, ZI_CACHE_URL="locmemcache://"))
+    assert result.returncode != 0
+    assert "ZI_CACHE_URL must name a Redis cache" in result.stderr
+    shared = _django_setup(
+        _prod_env(tmp_path),
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+    )
+    assert shared.returncode == 0, shared.stderr
+    assert "redis" in shared.stdout.lower()

@@ -11,6 +11,13 @@ class NoSignupAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The lockout counts per e-mail only. allauth puts the host name in front, so
+        with several ALLOWED_HOSTS (a name and an address, or a port) each would count
+        its own five failures."""
+        login = credentials.get("email", credentials.get("username", "")) or ""
+        return f"login:{login.lower()}"
+
     def get_client_ip(self, request) -> str:
         ip = client_ip(request)
         if not ip:
