@@ -56,7 +56,8 @@ from workplan.models import (
     WorkPlan,
 )
 from workplan.services import pokja_member_add
-from zi_portal.accounts.models import User
+from zi_portal.accounts.models import ApiToken, User, api_token_digest
+from zi_portal.accounts.services import api_token_for
 
 MARK = "RAHASIA-A"
 YEAR = 2026
@@ -140,6 +141,8 @@ def a_secrets() -> dict[str, Any]:
         note=f"{MARK} catatan asesor",
     )
     token, _key = lke_services.token_issue(name=f"{MARK} token", user=ketua)
+    api_token_raw = api_token_for(user=ketua, name=f"{MARK} token API")
+    api_token = ApiToken.objects.get(digest=api_token_digest(api_token_raw))
     proposal = lke_services.proposal_save(
         unit=unit, year=YEAR, category="WBK", afirmasi=False, user=ketua
     )
@@ -180,6 +183,7 @@ def a_secrets() -> dict[str, Any]:
         "message": message,
         "question": question,
         "token": token,
+        "api_token": api_token,
         "proposal": proposal,
         "member": member,
         "activity": activity,
@@ -256,6 +260,7 @@ A_OBJECT_ROUTES = {
     "api-evidence-withdraw": "version",
     "api-evidence-file": "version",
     "lke:token_revoke": "token",
+    "api_token_revoke": "api_token",
     "lke:proposal_delete": "proposal",
     "portalrb-jawaban-unit": "unit",
 }

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("monev.urls")),
     path("", include("findings.urls")),
     path("dashboard/", RedirectView.as_view(pattern_name="monev:dashboard", query_string=True)),
+    path("akun/token/", include("zi_portal.accounts.urls")),
     path("akun/", include("allauth.urls")),
     path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,8 +1,13 @@
 """People who use the portal. Sign-in is by e-mail; roles are Django groups."""
 
+import hashlib
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -94,3 +99,59 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+def api_token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def of(self, user) -> "ApiTokenQuerySet":
+        """A person's own tokens: nobody else lists or revokes them, not even the Ketua."""
+        return self.filter(user=user) if getattr(user, "is_authenticated", False) else self.none()
+
+    def usable(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """An API token of one person (``Authorization: Token …``). Only its SHA-256 is
+    stored; the token is shown once, when it is made. It expires after
+    ``ZI_API_TOKEN_DAYS``, its owner can revoke it, and a password change revokes all of
+    the person's tokens."""
+
+    PREFIX = "zia_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nama"), max_length=100)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(_("awal token"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+@receiver(post_save, sender=User, dispatch_uid="api_tokens_revoke_on_password_change")
+def _revoke_tokens_on_password_change(sender, instance: User, created: bool, **kwargs) -> None:
+    """``set_password`` keeps the new password in ``_password`` until ``save`` has
+    written it (AbstractBaseUser), whichever form changed it: allauth's change and reset,
+    the admin's, ``changepassword``."""
+    if not created and getattr(instance, "_password", None) is not None:
+        ApiToken.objects.filter(user=instance, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )

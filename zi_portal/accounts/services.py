@@ -1,10 +1,17 @@
 """Writes about users and roles."""
 
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
-from .models import User
+from zi_portal.core.audit import audit_record
+from zi_portal.core.choices import AuditAction
+
+from .models import ApiToken, User, api_token_digest
 from .roles import GROUP_MODEL_PERMISSIONS, GROUP_NAMES
 
 
@@ -78,7 +85,44 @@ def user_ensure(
     return user, created
 
 
-def api_token_for(*, user: User) -> str:
-    """The person's API token (made on first use); the same for every later call."""
-    token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+def api_token_for(*, user: User, name: str = "API", ip: str | None = None) -> str:
+    """A new API token of ``user``; returns the token itself, which is stored only as
+    its SHA-256 and so can be shown this once. Valid for ``ZI_API_TOKEN_DAYS`` days."""
+    raw = ApiToken.PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name[:100] or "API",
+            digest=api_token_digest(raw),
+            hint=raw[: len(ApiToken.PREFIX) + 4],
+            expires_at=timezone.now() + timedelta(days=settings.ZI_API_TOKEN_DAYS),
+        )
+        audit_record(
+            actor=user,
+            action=AuditAction.API_TOKEN_CREATE,
+            obj=token,
+            summary=f"Token API {token} dibuat",
+            ip=ip,
+            subject_user=user,
+            unit=user.unit,
+        )
+    return raw
+
+
+def api_token_revoke(*, token: ApiToken, user: User, ip: str | None = None) -> bool:
+    """Revoke one of ``user``'s own tokens; False when it was revoked already."""
+    with transaction.atomic():
+        done = ApiToken.objects.filter(pk=token.pk, user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if done:
+            audit_record(
+                actor=user,
+                action=AuditAction.API_TOKEN_REVOKE,
+                obj=token,
+                summary=f"Token API {token} dicabut",
+                ip=ip,
+                subject_user=user,
+                unit=user.unit,
+            )
+    return bool(done)

@@ -50,7 +50,13 @@ def exception_handler(exc, context):
             _("Masuk terlebih dahulu: kirim sesi yang sah atau header Authorization: Token …"),
         )
         if isinstance(exc, exceptions.AuthenticationFailed):
-            code, message = "authentication_failed", _("Token atau kredensial tidak valid.")
+            code, message = (
+                "authentication_failed",
+                _(
+                    "Token tidak valid: salah, kedaluwarsa atau sudah dicabut. Minta token "
+                    "baru di halaman Token API atau lewat /api/v1/auth/token/."
+                ),
+            )
     elif isinstance(exc, exceptions.Throttled):
         code = "throttled"
         wait = int(exc.wait or 60)

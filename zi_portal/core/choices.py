@@ -20,6 +20,8 @@ class AuditAction(models.TextChoices):
     LKE_MASTER = "lke.master", _("Muat master soal LKE")
     LKE_ANSWER = "lke.answer", _("Ubah jawaban LKE")
     LKE_IMPORT = "lke.import", _("Impor jawaban LKE")
+    API_TOKEN_CREATE = "account.api_token_create", _("Buat token API")
+    API_TOKEN_REVOKE = "account.api_token_revoke", _("Cabut token API")
     LKE_TOKEN_ISSUE = "lke.token_issue", _("Buat token PortalRB")
     LKE_TOKEN_REVOKE = "lke.token_revoke", _("Cabut token PortalRB")
     LKE_PROPOSAL = "lke.proposal", _("Ubah usulan PortalRB")

@@ -37,7 +37,6 @@ INSTALLED_APPS = [
     "allauth.account",
     "storages",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "zi_portal.core",
@@ -272,7 +271,7 @@ CACHES["default"].setdefault("KEY_PREFIX", "zi")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous call then gets 401 with "WWW-Authenticate: Token".
-        "rest_framework.authentication.TokenAuthentication",
+        "zi_portal.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -295,6 +294,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 ZI_PORTAL_NAME = env.str("ZI_PORTAL_NAME", default="ZI Portal")
+# Days an API token (POST /api/v1/auth/token/, or the person's page /akun/token/) is valid.
+ZI_API_TOKEN_DAYS = env.int("ZI_API_TOKEN_DAYS", default=90)
 # Calls PortalRB may make per token per minute (429 above it).
 ZI_PORTALRB_RATE_PER_MINUTE = env.int("ZI_PORTALRB_RATE_PER_MINUTE", default=60)
 # Days the PortalRB access log is kept (beat prunes it nightly).
