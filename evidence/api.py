@@ -18,6 +18,7 @@ from zi_portal.accounts.permissions import Action
 from zi_portal.accounts.services import api_token_for
 from zi_portal.core.api import error_response
 from zi_portal.core.audit import client_ip
+from zi_portal.core.parsing import whole_number
 from zi_portal.core.throttling import ClientScopedRateThrottle
 
 from . import selectors, services
@@ -98,7 +99,7 @@ class RequirementListView(APIView):
             requirements = requirements.filter(cell__area__code=area.upper())
         quarter = request.query_params.get("quarter")
         if quarter:
-            if not quarter.isdigit() or not 1 <= int(quarter) <= 4:
+            if whole_number(quarter) not in (1, 2, 3, 4):
                 return error_response(
                     "invalid",
                     _("Parameter quarter harus 1, 2, 3 atau 4."),

@@ -112,7 +112,9 @@ class EvidenceInputSerializer(serializers.Serializer):
             )
         },
     )
-    replaces = serializers.IntegerField(required=False, allow_null=True, default=None)
+    replaces = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=2**63 - 1
+    )
 
 
 class ReviewInputSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ audit trail. Thin: access → selector/service → response."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from workplan.permissions import access_selected_plan
 from zi_portal.accounts.permissions import Action, can, require
 from zi_portal.core.audit import client_ip
 from zi_portal.core.paging import paginate
+from zi_portal.core.parsing import whole_number
 
 from . import selectors, services
 from .choices import ReviewState
@@ -87,9 +88,10 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_item_url(pk, "unggah"))
     replaces = None
     if request.POST.get("replaces"):
-        replaces = access_version(
-            request.user, int(request.POST["replaces"]), Action.UPLOAD_EVIDENCE
-        )
+        replaced = whole_number(request.POST["replaces"])
+        if replaced is None:
+            raise Http404
+        replaces = access_version(request.user, replaced, Action.UPLOAD_EVIDENCE)
     common = {
         "requirement": requirement,
         "user": request.user,

@@ -14,6 +14,7 @@ from evidence.models import EvidenceVersion
 from workplan.choices import AREA_ORDER, QUARTER_LABELS
 from workplan.models import Activity, CommitmentCell, EvidenceRequirement, WorkPlan
 from zi_portal.accounts.models import User
+from zi_portal.core.parsing import whole_number
 from zi_portal.core.periods import Deadline
 
 from .choices import WAITING_FOR_OWNER
@@ -84,9 +85,10 @@ def owner_choices(plan: WorkPlan) -> QuerySet[User]:
 def owner_of(plan: WorkPlan, raw: str) -> User | None:
     """The owner chosen on the form: a person of the plan's unit, active or not
     (``services.finding_record`` refuses an inactive one, saying so)."""
-    if not (raw.isascii() and raw.isdigit()):
+    pk = whole_number(raw)
+    if pk is None:
         return None
-    return User.objects.filter(unit_id=plan.unit_id, pk=int(raw)).first()
+    return User.objects.filter(unit_id=plan.unit_id, pk=pk).first()
 
 
 def finding_target(plan: WorkPlan, data: Any) -> tuple[dict[str, Any], list[str]]:
@@ -95,7 +97,7 @@ def finding_target(plan: WorkPlan, data: Any) -> tuple[dict[str, Any], list[str]
     kind = data.get("sasaran", "")
     if kind == "sel":
         quarter, code = data.get("triwulan", ""), data.get("area", "").upper()
-        if not quarter.isdigit() or int(quarter) not in QUARTER_LABELS or code not in AREA_ORDER:
+        if whole_number(quarter) not in QUARTER_LABELS or code not in AREA_ORDER:
             return {}, [_("Pilih triwulan dan area sel yang menjadi sasaran temuan.")]
         cell = (
             CommitmentCell.objects.filter(
@@ -113,10 +115,10 @@ def finding_target(plan: WorkPlan, data: Any) -> tuple[dict[str, Any], list[str]
     if kind == "butir":
         raw = data.get("butir", "").strip().lstrip("#")
         requirement = (
-            EvidenceRequirement.objects.filter(cell__quarter__plan=plan, pk=int(raw))
+            EvidenceRequirement.objects.filter(cell__quarter__plan=plan, pk=whole_number(raw))
             .select_related("cell__quarter", "cell__area")
             .first()
-            if raw.isdigit()
+            if whole_number(raw) is not None
             else None
         )
         if requirement is None:
@@ -127,10 +129,10 @@ def finding_target(plan: WorkPlan, data: Any) -> tuple[dict[str, Any], list[str]
     if kind == "kegiatan":
         raw = data.get("kegiatan", "")
         activity = (
-            Activity.objects.filter(pokja__plan=plan, pk=int(raw))
+            Activity.objects.filter(pokja__plan=plan, pk=whole_number(raw))
             .select_related("pokja__area")
             .first()
-            if raw.isdigit()
+            if whole_number(raw) is not None
             else None
         )
         if activity is None:

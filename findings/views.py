@@ -18,6 +18,7 @@ from workplan.permissions import access_selected_plan
 from zi_portal.accounts.permissions import Action, can, require
 from zi_portal.core.audit import client_ip
 from zi_portal.core.paging import paginate
+from zi_portal.core.parsing import whole_number, whole_numbers
 
 from . import selectors, services
 from .choices import WAITING_FOR_OWNER, FindingStatus
@@ -67,7 +68,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     area = request.GET.get("area", "").upper()
     area = area if area in AREA_ORDER else ""
     owner = request.GET.get("pj", "")
-    owner = int(owner) if reviewer and owner.isdigit() else None
+    owner = whole_number(owner) if reviewer else None
     rows = selectors.findings_for(
         plan, status=status or None, area=area or None, owner=owner if reviewer else request.user
     )
@@ -158,7 +159,7 @@ def _act(request: HttpRequest, finding: Finding) -> str:
             finding=finding,
             user=request.user,
             follow_up=request.POST.get("follow_up", ""),
-            evidence_ids=[int(v) for v in request.POST.getlist("evidence") if v.isdigit()],
+            evidence_ids=whole_numbers(request.POST.getlist("evidence")),
             status=request.POST.get("status", ""),
             ip=ip,
         )
@@ -197,7 +198,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     versions = selectors.follow_up_choices(finding) if may_follow_up else []
     linked = list(finding.follow_up_evidence.select_related("requirement__cell__quarter"))
     checked = (
-        {int(v) for v in request.POST.getlist("evidence") if v.isdigit()}
+        set(whole_numbers(request.POST.getlist("evidence")))
         if request.method == "POST"
         else {v.pk for v in linked}
     )

@@ -19,6 +19,7 @@ from workplan.permissions import access_plan, access_selected_plan
 from zi_portal.accounts.permissions import Action, can
 from zi_portal.core.audit import client_ip
 from zi_portal.core.exports import xlsx_response
+from zi_portal.core.parsing import whole_numbers
 
 from . import selectors, services
 from .area_page import HASIL, area_context
@@ -61,7 +62,7 @@ def area(request: HttpRequest, year: int, code: str) -> HttpResponse:
 
 def _ids(values: list[str]) -> set[int]:
     """The ASCII whole numbers among posted ids (``"²".isdigit()`` is True)."""
-    return {int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 12}
+    return set(whole_numbers(values))
 
 
 @require_http_methods(["GET", "POST"])

@@ -21,6 +21,7 @@ from zi_portal.accounts.permissions import Action, can, require
 from zi_portal.core.audit import client_ip
 from zi_portal.core.errors import Refused
 from zi_portal.core.paging import paginate
+from zi_portal.core.parsing import whole_number, whole_numbers
 
 from . import dashboard as numbers
 from . import selectors, services
@@ -135,7 +136,7 @@ def realisation_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     if request.method == "POST":
         month = request.POST.get("month", "")
         status = request.POST.get("status", "")
-        if not month.isdigit() or not 1 <= int(month) <= 12:
+        if whole_number(month) not in range(1, 13):
             errors.append(_("Pilih bulan Jan–Des."))
         if status not in Realisation.values:
             errors.append(_("Pilih realisasi: Terlaksana, Sebagian, atau Tidak terlaksana."))
@@ -146,7 +147,7 @@ def realisation_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
                 status=status,
                 note=request.POST.get("note", "")[:1000],
                 user=request.user,
-                evidence_ids=[int(v) for v in request.POST.getlist("evidence") if v.isdigit()],
+                evidence_ids=whole_numbers(request.POST.getlist("evidence")),
                 ip=client_ip(request),
             )
             messages.success(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zi_portal.accounts.permissions import Action, require
+from zi_portal.core.parsing import whole_number
 
 from .models import Activity, Pokja, PokjaMember, WorkPlan
 from .selectors import plan_for_year, plan_list
@@ -60,8 +61,8 @@ def access_member(user: Any, pokja: Pokja, pk: int) -> PokjaMember:
 def access_selected_plan(user: Any, year: str | None = None) -> WorkPlan | None:
     """The plan a page works on: the year named in ``?tahun=``, else this year's plan,
     else the newest the user may see (None when there is none)."""
-    if year and year.isdigit():
-        return access_plan(user, int(year))
+    if whole_number(year) is not None:
+        return access_plan(user, whole_number(year))
     require(user, Action.VIEW_PLAN)
     plans = list(plan_list(user=user)[:20])
     if not plans:

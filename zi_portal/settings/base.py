@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "zi_portal.core.middleware.PortalLocaleMiddleware",
+    # NUL and non-UTF-8 input: 400 in the person's language (core/badinput.py).
+    "zi_portal.core.badinput.BadInputMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
