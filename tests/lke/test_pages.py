@@ -949,7 +949,7 @@ def test_pasted_vertical_tab_becomes_a_line_break_and_nul_is_refused(client, lke
     assert row(lke, PW_CHOICE).note == "satu\ndua"
     response = post_answer(client, PW_CHOICE, value="A", note="awal\x00akhir")
     assert response.status_code == 400
-    assert "karakter kendali" in response.content.decode()
+    assert "karakter NUL" in response.content.decode()  # core/badinput.py, before the view
     assert row(lke, PW_CHOICE).note == "satu\ndua"
     assert LkeAnswerChange.objects.count() == 1
 
