@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workplan.permissions import access_plan
+from zi_portal.accounts.mfa import has_second_step, mfa_required
 from zi_portal.accounts.permissions import Action
 from zi_portal.accounts.services import api_token_for
 from zi_portal.core.api import error_response
@@ -76,6 +77,17 @@ class TokenView(APIView):
                 "invalid_credentials",
                 _("E-mail atau kata sandi salah."),
                 status.HTTP_400_BAD_REQUEST,
+            )
+        if mfa_required(user) or has_second_step(user):
+            # A password alone must not give a token to an account that signs in with
+            # two steps: such a person makes tokens on /akun/token/ once signed in.
+            return error_response(
+                "mfa_required",
+                _(
+                    "Akun ini masuk dengan autentikasi dua langkah: buat token API di "
+                    "halaman Token API (/akun/token/) setelah masuk ke portal."
+                ),
+                status.HTTP_403_FORBIDDEN,
             )
         return Response({"token": api_token_for(user=user)})
 

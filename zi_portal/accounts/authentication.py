@@ -7,6 +7,7 @@ from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from .mfa import api_message, mfa_missing
 from .models import ApiToken, api_token_digest
 
 # last_used_at is written at most once a minute per token, not on every call.
@@ -25,6 +26,8 @@ class ApiTokenAuthentication(TokenAuthentication):
         )
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed()  # the message: core/api.py
+        if mfa_missing(token.user):
+            raise exceptions.PermissionDenied(api_message())
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_STEP:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "storages",
     "rest_framework",
     "drf_spectacular",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "zi_portal.accounts.mfa.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "zi_portal.urls"
@@ -116,6 +118,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Two-step sign-in (allauth MFA, TOTP with recovery codes): offered to everyone on
+# /akun/2fa/; required of the roles in ZI_MFA_REQUIRED_ROLES and of staff accounts, who
+# are sent to set it up before anything else (accounts/mfa.py). ZI_MFA_REQUIRED=false
+# relaxes it (the demo of `make run`).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("ZI_PORTAL_NAME", default="ZI Portal")
+ZI_MFA_REQUIRED = env.bool("ZI_MFA_REQUIRED", default=True)
+ZI_MFA_REQUIRED_ROLES = env.list("ZI_MFA_REQUIRED_ROLES", default=["ketua", "tpi"])
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -82,3 +82,5 @@ _queue = os.environ.get("ZI_TEST_QUEUE", "")
 if not (_queue and _queue.endswith(_worker_suffix)):
     _queue = os.environ["ZI_TEST_QUEUE"] = f"zi-test-{os.getpid()}{_worker_suffix}"
 CELERY_TASK_DEFAULT_QUEUE = _queue
+# Tests sign the Ketua and TPI in with force_login; the MFA tests turn this on.
+ZI_MFA_REQUIRED = False
