@@ -724,14 +724,15 @@ def test_gunicorn_login_works_over_plain_http(gunicorn_url):
     assert urllib.parse.urlsplit(headers["Location"]).path == "/"
     assert {c.name for c in jar} >= {"csrftoken", "sessionid"}
 
-    # Signed in, the home page sends the Ketua to the (seeded) 2026 plan; without the
-    # session cookie it would send them to the login form.
+    # Signed in, the Ketua (whose role needs two-step sign-in under the production
+    # settings) is sent to set it up; without the session cookie they would be sent to
+    # the login form.
     status, headers, _body = _fetch(client, f"{gunicorn_url}/")
     assert status == 302
-    assert urllib.parse.urlsplit(headers["Location"]).path == "/rencana/2026/"
+    assert urllib.parse.urlsplit(headers["Location"]).path == "/akun/2fa/totp/activate/"
     status, headers, body = _fetch(client, f"{gunicorn_url}/rencana/2026/")
-    assert status == 200, (status, headers.get("Location"))
-    assert "Masuk ke ZI Portal" not in body
+    assert status == 302
+    assert urllib.parse.urlsplit(headers["Location"]).path == "/akun/2fa/totp/activate/"
 
 
 # --- the Celery app the worker and beat load -----------------------------------------------
