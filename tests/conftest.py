@@ -90,6 +90,23 @@ def media_storage(settings, tmp_path_factory):
     return settings.STORAGES["default"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with an empty cache, so sign-in throttles and lockouts counted by
+    one test never refuse another's requests (each xdist worker has its own local
+    cache; a cache named by ZI_CACHE_URL is a shared service and is left alone)."""
+    from django.core.cache import cache
+
+    if "locmem" in settings_backend():
+        cache.clear()
+
+
+def settings_backend() -> str:
+    from django.conf import settings
+
+    return settings.CACHES["default"]["BACKEND"].lower()
+
+
 # --- the demo, seeded once per test database -------------------------------------------
 #
 # Every test database (one per xdist worker) is seeded with ``seed_demo`` right after it is

@@ -124,6 +124,7 @@
       ev.preventDefault();
       start(form, input ? input.files : []);
     });
+    form.dataset.enhanced = "true";  /* the form now uploads through the API */
     var zone = form.querySelector("[data-dropzone]");
     if (!zone) { return; }
     ["dragenter", "dragover"].forEach(function (name) {

@@ -84,3 +84,11 @@ def login(page: Page, live_server, email: str, password: str = DEMO_PASSWORD) ->
     page.locator("#id_password").fill(password)
     page.locator("form.form button[type=submit]").click()
     expect(page).to_have_url(re.compile(re.escape(live_server.url + PLAN_PATH) + r"$"))
+
+
+def upload_ready(page: Page) -> None:
+    """Wait until evidence-upload.js has taken over the upload forms.
+
+    A click before the deferred script has run posts the form without JavaScript,
+    which is a different (also supported) path."""
+    expect(page.locator("form[data-upload-url]:not([data-enhanced])")).to_have_count(0)

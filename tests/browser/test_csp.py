@@ -24,7 +24,7 @@ from tests.multiunit import UNIT_A
 from workplan.models import EvidenceRequirement
 from zi_portal.accounts.models import User
 
-from .conftest import MATRIX_PATH, login
+from .conftest import MATRIX_PATH, login, upload_ready
 
 pytestmark = pytest.mark.browser
 
@@ -106,6 +106,7 @@ def test_main_pages_run_under_the_policy(live_demo, live_server, page: Page, tmp
     pdf.write_bytes(samples.pdf("SK Tim ZI"))
     page.set_input_files("#id_file", pdf)
     upload = page.locator("#unggah form.upload-form")
+    upload_ready(page)
     with page.expect_navigation():
         upload.get_by_role("button", name="Unggah", exact=True).click()
         expect(upload.locator(".upload-item .upload-state")).to_have_text("Berhasil: versi 1")

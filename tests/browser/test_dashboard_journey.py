@@ -14,7 +14,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.evidence import samples
 
-from .conftest import LOGIN_PATH, MATRIX_PATH, PHONE, login
+from .conftest import LOGIN_PATH, MATRIX_PATH, PHONE, login, upload_ready
 
 pytestmark = pytest.mark.browser
 
@@ -181,6 +181,7 @@ def test_heat_map_counts_an_approved_upload(
     pdf.write_bytes(samples.pdf("SK Tim Internal Pembangunan ZI 2026"))
     upload = page.locator("#unggah form.upload-form")
     page.set_input_files("#id_file", pdf)
+    upload_ready(page)
     # Every file succeeded, so the page reloads by itself.
     with page.expect_navigation():
         upload.get_by_role("button", name="Unggah", exact=True).click()

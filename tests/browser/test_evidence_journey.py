@@ -15,7 +15,7 @@ from playwright.sync_api import Locator, Page, expect
 from monev import views as monev_views
 from tests.evidence import samples
 
-from .conftest import LOGIN_PATH, MATRIX_PATH, PHONE, login
+from .conftest import LOGIN_PATH, MATRIX_PATH, PHONE, login, upload_ready
 
 pytestmark = pytest.mark.browser
 
@@ -120,6 +120,7 @@ def test_evidence_journey(
     page.set_input_files("#id_file", chosen)
     upload.get_by_label("Catatan singkat").fill(NOTE)
     upload.get_by_label("Tanggal evidence").fill("2026-05-04")
+    upload_ready(page)
     upload.get_by_role("button", name="Unggah", exact=True).click()
     rows = upload.locator(".upload-list .upload-item")
     expect(rows).to_have_count(3)
@@ -168,6 +169,7 @@ def test_evidence_journey(
     expect(replace_form).to_be_visible()
     replace_form.locator("input[type=file]").set_input_files(replacement)
     replace_form.locator("input[name=note]").fill("Notulen yang sudah diparaf")
+    upload_ready(page)
     with page.expect_navigation():
         replace_form.get_by_role("button", name="Unggah pengganti").click()
     v3 = page.locator('#versi article.version[data-version="3"]')
@@ -335,6 +337,7 @@ def test_upload_without_a_file_says_so(live_demo, live_server, page: Page):
         "link", name=ITEM_TEXT, exact=True
     ).click()
     upload = page.locator("#unggah")
+    upload_ready(page)
     upload.get_by_role("button", name="Unggah", exact=True).click()
     message = upload.locator(".upload-list .upload-item")
     expect(message).to_have_text("Pilih paling sedikit satu berkas untuk diunggah.")
