@@ -3,8 +3,9 @@
 ``report_context`` gathers the data (a fixed number of queries), ``render_pdf`` turns it
 into PDF bytes, ``report_build`` runs one requested ``Report`` from queued to ready (or
 failed with the reason) and stores the file through django-storages with its SHA-256.
-``reports_reap`` marks builds whose worker died as failed, so a report is never left
-"building" for ever."""
+``reports_reap`` marks builds whose heartbeat stopped (their worker died) as failed
+within a minute, and reports no worker picked up, so a report is never left "building"
+or "queued" for ever."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ from lke.selectors import plan_lke
 from lke.summary import summary_context
 from workplan.models import ChangeArea, CommitmentCell, Quarter, WorkPlan
 from zi_portal.accounts.permissions import Action, require
+from zi_portal.core.beating import beating
+from zi_portal.core.models import OutboxTask
 from zi_portal.core.queue import enqueue
 
 from . import charts, dashboard
@@ -41,7 +44,7 @@ from .choices import ReminderKind, ReportKind, ReportStatus
 from .models import AreaNarrative, Notification, Report
 
 log = logging.getLogger(__name__)
-BUILD_TIMEOUT = timedelta(minutes=15)
+BUILD_REPORT = "monev.tasks.build_report"
 
 
 def report_context(
@@ -191,21 +194,21 @@ def report_request(*, plan: WorkPlan, kind: str, quarter: int | None, user: Any)
     report.full_clean()
     with transaction.atomic():
         report.save()
-        enqueue("monev.tasks.build_report", report.pk)
+        enqueue(BUILD_REPORT, report.pk)
     return report
 
 
 def _claim(report_id: int) -> Report | None:
-    """Move a queued (or failed, or abandoned) report to building; None if another run
-    has it or it is already ready."""
+    """Move a queued report to building; None if another run has it, or it is ready, or
+    it was given up (a task redelivered after its report was marked failed builds
+    nothing: the user asks again, which queues a new report)."""
     now = timezone.now()
-    claimed = (
-        Report.objects.filter(pk=report_id)
-        .filter(
-            Q(status__in=[ReportStatus.QUEUED, ReportStatus.FAILED])
-            | Q(status=ReportStatus.BUILDING, started_at__lt=now - BUILD_TIMEOUT)
-        )
-        .update(status=ReportStatus.BUILDING, started_at=now, error="", attempts=F("attempts") + 1)
+    claimed = Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
+        status=ReportStatus.BUILDING,
+        started_at=now,
+        heartbeat_at=now,
+        error="",
+        attempts=F("attempts") + 1,
     )
     if not claimed:
         return None
@@ -228,25 +231,29 @@ def report_build(*, report_id: int) -> Report | None:
         return None
     delay = float(getattr(settings, "ZI_REPORT_BUILD_DELAY", 0) or 0)
     stored = None
+    mine = Report.objects.filter(pk=report.pk, status=ReportStatus.BUILDING)
     try:
-        if delay:  # lets the tests kill a worker in the middle of a build
-            time.sleep(delay)
-        if report.kind == ReportKind.BUNDLE:
-            stored, size, digest = _build_bundle(report)
-        else:
-            data = build_pdf(
-                plan=report.plan, quarter=report.quarter, requested_by=report.requested_by
-            )
-            stored = default_storage.save(_file_name(report, "pdf"), ContentFile(data))
-            size, digest = len(data), hashlib.sha256(data).hexdigest()
+        with beating(mine, "heartbeat_at", settings.ZI_BUILD_HEARTBEAT_SECONDS):
+            if delay:  # lets the tests kill a worker in the middle of a build
+                time.sleep(delay)
+            if report.kind == ReportKind.BUNDLE:
+                stored, size, digest = _build_bundle(report)
+            else:
+                data = build_pdf(
+                    plan=report.plan, quarter=report.quarter, requested_by=report.requested_by
+                )
+                stored = default_storage.save(_file_name(report, "pdf"), ContentFile(data))
+                size, digest = len(data), hashlib.sha256(data).hexdigest()
         with transaction.atomic():
-            Report.objects.filter(pk=report.pk).update(
+            done = mine.update(
                 status=ReportStatus.READY,
                 file=stored,
                 size=size,
                 sha256=digest,
                 finished_at=timezone.now(),
             )
+            if not done:  # the reaper gave it up meanwhile: keep its verdict, not a file
+                raise BuildAbandoned()
             if report.requested_by_id:
                 Notification.objects.create(
                     recipient=report.requested_by,
@@ -255,10 +262,13 @@ def report_build(*, report_id: int) -> Report | None:
                     body=f"{report} selesai disusun ({size} bita, SHA-256 {digest}).",
                     url=f"/laporan/#laporan-{report.pk}",
                 )
+    except BuildAbandoned:
+        default_storage.delete(stored)
+        return Report.objects.get(pk=report.pk)
     except Exception as exc:
         if stored:
             default_storage.delete(stored)
-        Report.objects.filter(pk=report.pk).update(
+        mine.update(
             status=ReportStatus.FAILED,
             error=f"{type(exc).__name__}: {exc}"[:2000],
             finished_at=timezone.now(),
@@ -282,12 +292,38 @@ def _build_bundle(report: Report) -> tuple[str, int, str]:
 
 
 def reports_reap(*, now=None) -> int:
-    """Mark builds abandoned by a dead worker as failed (beat runs this)."""
+    """Fail builds whose heartbeat stopped (their worker died) and queued reports no
+    worker picked up although the broker took them (beat runs this every
+    ``ZI_REPORT_REAP_SECONDS``). A report whose task still waits in the outbox for the
+    broker stays queued: it is built when the broker returns."""
     now = now or timezone.now()
-    return Report.objects.filter(
-        status=ReportStatus.BUILDING, started_at__lt=now - BUILD_TIMEOUT
-    ).update(
+    stale = now - timedelta(seconds=settings.ZI_BUILD_STALE_SECONDS)
+    dead = Report.objects.filter(status=ReportStatus.BUILDING).filter(
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
+    )
+    reaped = dead.update(
         status=ReportStatus.FAILED,
         finished_at=now,
         error="Worker berhenti saat menyusun laporan; minta ulang laporan ini.",
     )
+    waiting = Report.objects.filter(
+        status=ReportStatus.QUEUED,
+        requested_at__lt=now - timedelta(minutes=settings.ZI_REPORT_QUEUE_MINUTES),
+    )
+    held = {
+        args[0]
+        for args in OutboxTask.objects.filter(
+            task=BUILD_REPORT, sent_at__isnull=True, gave_up_at__isnull=True
+        ).values_list("args", flat=True)
+        if args
+    }
+    reaped += waiting.exclude(pk__in=held).update(
+        status=ReportStatus.FAILED,
+        finished_at=now,
+        error="Tidak ada worker yang menyusun laporan ini; minta ulang laporan ini.",
+    )
+    return reaped
+
+
+class BuildAbandoned(Exception):
+    """The report stopped being ours while it was built (the reaper failed it)."""

@@ -65,10 +65,21 @@ def message_send(*, message_id: int) -> bool:
     return True
 
 
-def message_retrying(*, message_id: int, error: Exception) -> None:
-    Message.objects.filter(pk=message_id).update(
-        last_error=f"{type(error).__name__}: {error}"[:2000]
-    )
+def message_retry_later(*, message_id: int, error: Exception, max_tries: int) -> None:
+    """A send failed: try again after 30 s, 60 s, 120 s … (at most an hour), through the
+    outbox; after ``max_tries`` tries the message is failed."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.status == MessageStatus.SENT:
+            return
+        if message.attempts >= max_tries:
+            message_failed(message_id=message_id, error=error)
+            return
+        Message.objects.filter(pk=message_id).update(
+            last_error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        delay = min(3600, 30 * 2 ** max(0, message.attempts - 1))
+        enqueue(SEND_MESSAGE, message_id, countdown=delay)
 
 
 def message_failed(*, message_id: int, error: Exception) -> None:

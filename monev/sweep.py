@@ -21,7 +21,7 @@ from zi_portal.core.links import absolute_url, site_url
 from zi_portal.core.queue import enqueue
 
 from .choices import ReminderKind
-from .models import Message, Notification, ReminderRecord
+from .models import Message, Notification, ReminderRecord, SweepRun
 from .reminders import (
     Planned,
     Scope,
@@ -157,6 +157,11 @@ def run_sweep(*, today: date | None = None, send_now: bool = False) -> SweepResu
             result.skipped += 1
         else:
             result.created.append(message)
+    if today == timezone.localdate():
+        SweepRun.objects.update_or_create(
+            day=today,
+            defaults={"finished_at": timezone.now(), "messages": len(result.created)},
+        )
     log.info(
         "reminder sweep %s: %s messages, %s already sent",
         today,
@@ -164,6 +169,17 @@ def run_sweep(*, today: date | None = None, send_now: bool = False) -> SweepResu
         result.skipped,
     )
     return result
+
+
+def catch_up(*, now=None) -> int | None:
+    """Run today's sweep if its hour (ZI_REMINDER_HOUR:MINUTE, local time) has passed and
+    no sweep ran today; the number of messages it made, or None if none was due."""
+    now = timezone.localtime(now)
+    due = now.replace(hour=settings.ZI_REMINDER_HOUR, minute=settings.ZI_REMINDER_MINUTE, second=0)
+    if now < due or SweepRun.objects.filter(day=now.date()).exists():
+        return None
+    log.warning("reminder sweep of %s did not run at its hour: running it now", now.date())
+    return len(run_sweep(today=now.date()).created)
 
 
 def notify_revisions(*, user_id: int, send_now: bool = False) -> Message | None:

@@ -14,18 +14,15 @@ RETRYABLE = (smtplib.SMTPException, OSError)
 MAX_RETRIES = 5
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, ignore_result=True)
-def send_message(self, message_id: int) -> None:
+@shared_task(acks_late=True, ignore_result=True)
+def send_message(message_id: int) -> None:
     """Send one message; retry SMTP trouble with exponential backoff, then give up and
-    mark it failed (the Ketua Tim sees it on the status page)."""
+    mark it failed (the Ketua Tim sees it on the status page). A retry waits in the
+    outbox, not in the broker (``services.message_retry_later``)."""
     try:
         services.message_send(message_id=message_id)
     except RETRYABLE as exc:
-        if self.request.retries >= self.max_retries:
-            services.message_failed(message_id=message_id, error=exc)
-            return
-        services.message_retrying(message_id=message_id, error=exc)
-        raise self.retry(exc=exc, countdown=min(3600, 30 * 2**self.request.retries)) from exc
+        services.message_retry_later(message_id=message_id, error=exc, max_tries=1 + MAX_RETRIES)
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -33,6 +30,13 @@ def reminder_sweep(today: str | None = None) -> int:
     """Beat runs this daily. ``today`` (YYYY-MM-DD) lets an operator replay a date."""
     result = sweep.run_sweep(today=date.fromisoformat(today) if today else None)
     return len(result.created)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def reminder_catch_up() -> int | None:
+    """Beat runs this every ten minutes: the day's sweep, if its hour has passed and it
+    has not run (beat could not hand it over); None when there is nothing to catch up."""
+    return sweep.catch_up()
 
 
 @shared_task(acks_late=True, ignore_result=True)

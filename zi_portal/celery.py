@@ -9,8 +9,11 @@ import os
 
 from celery import Celery
 
+from zi_portal import brokerfix
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi_portal.settings.local")
 
 app = Celery("zi_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+brokerfix.install()

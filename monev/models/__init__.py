@@ -1,6 +1,6 @@
 """Models of monitoring and evaluation, one module per subject."""
 
-from .messages import Message, Notification, ReminderPolicy, ReminderRecord
+from .messages import Message, Notification, ReminderPolicy, ReminderRecord, SweepRun
 from .records import ActivityRealisation, AreaNarrative
 from .reports import Report
 
@@ -12,4 +12,5 @@ __all__ = [
     "ReminderPolicy",
     "ReminderRecord",
     "Report",
+    "SweepRun",
 ]

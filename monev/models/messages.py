@@ -198,3 +198,20 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SweepRun(models.Model):
+    """The daily reminder sweep ran for ``day`` (Asia/Jakarta). Beat's catch-up reads it:
+    a sweep that beat could not hand over at its hour (broker away) runs when it can."""
+
+    day = models.DateField(_("tanggal"), unique=True)
+    finished_at = models.DateTimeField(_("selesai"))
+    messages = models.PositiveIntegerField(_("pesan dibuat"), default=0)
+
+    class Meta:
+        verbose_name = _("putaran pengingat")
+        verbose_name_plural = pgettext_lazy("jamak", "putaran pengingat")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}"

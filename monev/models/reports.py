@@ -50,6 +50,8 @@ class Report(models.Model):
     )
     requested_at = models.DateTimeField(_("diminta"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("mulai disusun"), null=True, blank=True)
+    # Updated by the building worker every ZI_BUILD_HEARTBEAT_SECONDS while it works.
+    heartbeat_at = models.DateTimeField(_("detak terakhir"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
 

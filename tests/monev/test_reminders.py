@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from evidence import services as evidence_services
 from evidence.selectors import plan_item_statuses
@@ -14,10 +15,12 @@ from monev import reminders
 from monev import sweep as the_sweep
 from monev.choices import MessageStatus, ReminderKind
 from monev.models import Message, Notification, ReminderPolicy, ReminderRecord
-from monev.tasks import send_message
+from monev.services import SEND_MESSAGE
+from monev.tasks import MAX_RETRIES, send_message
 from tests.evidence import samples
 from tests.multiunit import UNIT_A, UNIT_B
 from workplan.models import EvidenceRequirement, Quarter
+from zi_portal.core.models import OutboxTask
 
 PICS = ["pic.mp", "pic.tl", "pic.sdm", "pic.ak", "pic.pw", "pic.pp"]
 
@@ -264,11 +267,24 @@ def test_a_message_that_finally_fails_is_visible_to_the_ketua(
     with django_capture_on_commit_callbacks(execute=False):
         result = the_sweep.run_sweep(today=date(2026, 4, 8))
     message = of_unit_a(result)[0]
-    # Run in-process, Celery replays each retry at once: 1 try + 5 retries, then failed.
+    # Each failed try leaves its retry in the outbox, due 30 s, 60 s, 120 s … later;
+    # run here as the flush would hand them over: 1 try + 5 retries, then failed.
+    OutboxTask.objects.update(done_at=timezone.now())  # the sweep's own first sends
     send_message.apply(args=[message.pk])
+    delays = []
+
+    def next_retry():
+        pending = OutboxTask.objects.filter(task=SEND_MESSAGE, done_at__isnull=True)
+        return next((row for row in pending if row.args == [message.pk]), None)
+
+    while row := next_retry():
+        delays.append(round((row.not_before - row.created_at).total_seconds()))
+        OutboxTask.objects.filter(pk=row.pk).update(done_at=timezone.now())
+        send_message.apply(args=row.args)
+    assert delays == [30, 60, 120, 240, 480]
     message.refresh_from_db()
     assert message.status == MessageStatus.FAILED
-    assert message.attempts == 1 + send_message.max_retries
+    assert message.attempts == 1 + MAX_RETRIES
     assert "mail server gone" in message.last_error
     client.force_login(demo["users"]["ketua"])
     page = client.get("/status/").content.decode()

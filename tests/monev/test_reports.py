@@ -168,21 +168,49 @@ def test_a_failed_build_says_why_and_leaves_no_file(data, monkeypatch):
     assert not default_storage.exists("reports")
 
 
-def test_abandoned_builds_are_reaped_and_can_be_retried(data):
+def test_builds_whose_heartbeat_stopped_are_reaped_and_never_built_later(data, settings):
+    now = timezone.now()
     report = Report.objects.create(
         plan=data["plan"],
         kind=ReportKind.QUARTERLY,
         quarter=1,
         status=ReportStatus.BUILDING,
-        started_at=timezone.now(),
+        started_at=now - timedelta(minutes=10),
+        heartbeat_at=now - timedelta(seconds=5),
     )
-    assert reports.reports_reap() == 0  # still within the build timeout
+    assert reports.reports_reap() == 0  # a long build, but its worker still beats
     assert reports.report_build(report_id=report.pk) is None  # someone is building it
-    Report.objects.filter(pk=report.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    stale = timedelta(seconds=settings.ZI_BUILD_STALE_SECONDS + 1)
+    Report.objects.filter(pk=report.pk).update(heartbeat_at=now - stale)
     assert reports.reports_reap() == 1
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED and "Worker berhenti" in report.error
-    assert reports.report_build(report_id=report.pk).status == ReportStatus.READY
+    # The task redelivered after the worker's death builds nothing: the user asks again.
+    assert reports.report_build(report_id=report.pk) is None
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED and not report.file
+
+
+def test_queued_reports_no_worker_took_are_reaped_but_not_those_waiting_for_the_broker(
+    data, settings
+):
+    from zi_portal.core.queue import enqueue
+
+    old = timezone.now() - timedelta(minutes=settings.ZI_REPORT_QUEUE_MINUTES + 1)
+    lost, waiting, fresh = (
+        Report.objects.create(plan=data["plan"], kind=ReportKind.ANNUAL) for _ in range(3)
+    )
+    Report.objects.filter(pk__in=[lost.pk, waiting.pk]).update(requested_at=old)
+    # The broker never took the task of `waiting` (it is still in the outbox).
+    enqueue(reports.BUILD_REPORT, waiting.pk)
+    assert reports.reports_reap() == 1
+    statuses = dict(Report.objects.values_list("pk", "status"))
+    assert statuses == {
+        lost.pk: ReportStatus.FAILED,
+        waiting.pk: ReportStatus.QUEUED,
+        fresh.pk: ReportStatus.QUEUED,
+    }
+    assert "Tidak ada worker" in Report.objects.get(pk=lost.pk).error
 
 
 def test_build_report_command(data, tmp_path):
@@ -219,12 +247,18 @@ def test_build_report_command(data, tmp_path):
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_build_never_leaves_it_building(demo, tmp_path):
-    """A real worker is killed (SIGKILL) while it builds; the reaper marks the report
-    failed with the reason, and asking again builds it."""
+def test_a_worker_killed_mid_build_is_noticed_within_a_minute(demo, tmp_path, settings):
+    """A real worker is killed (SIGKILL) while it builds. While it lived, its build beat;
+    once the beats stop, the reaper (as beat runs it) fails the report with the reason
+    well within a minute. The worker beats every second and a build silent for four
+    seconds is dead here, to keep the test short; the defaults (10 s, 40 s, a reaper
+    every 15 s) add up to under a minute too."""
     from tests.conftest import require_service
     from tests.core.test_worker import broker_available, start, stop, wait_for
 
+    assert settings.ZI_BUILD_STALE_SECONDS + settings.ZI_REPORT_REAP_SECONDS < 60
+    assert settings.ZI_BUILD_HEARTBEAT_SECONDS * 3 < settings.ZI_BUILD_STALE_SECONDS
+    settings.ZI_BUILD_STALE_SECONDS = 4
     require_service(broker_available(), "the Celery broker")
     worker = start(
         [
@@ -240,6 +274,7 @@ def test_a_worker_killed_mid_build_never_leaves_it_building(demo, tmp_path):
         tmp_path,
         "worker",
         ZI_REPORT_BUILD_DELAY="60",
+        ZI_BUILD_HEARTBEAT_SECONDS="1",
     )
     try:
         report = Report.objects.create(
@@ -257,17 +292,28 @@ def test_a_worker_killed_mid_build_never_leaves_it_building(demo, tmp_path):
             "the worker to start building",
             tmp_path,
         )
+        started = Report.objects.get(pk=report.pk).started_at
+        wait_for(
+            lambda: Report.objects.get(pk=report.pk).heartbeat_at > started,
+            20,
+            "the build to beat",
+            tmp_path,
+        )
+        assert reports.reports_reap() == 0  # alive: never reaped
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=20)
+        killed = time.monotonic()
     finally:
         stop(worker)
-    time.sleep(0.5)
     report.refresh_from_db()
     assert report.status == ReportStatus.BUILDING  # the worker died holding it
-    assert reports.reports_reap(now=timezone.now() + reports.BUILD_TIMEOUT * 2) == 1
+    while reports.reports_reap() == 0:
+        assert time.monotonic() - killed < 60, "the dead build was not noticed in a minute"
+        time.sleep(1)
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED
-    assert reports.report_build(report_id=report.pk).status == ReportStatus.READY
+    assert "Worker berhenti" in report.error
+    assert reports.report_build(report_id=report.pk) is None  # a redelivery builds nothing
 
 
 def test_evidence_bundle_through_a_report_and_the_xlsx(client, data):

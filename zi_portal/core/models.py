@@ -27,6 +27,9 @@ class WorkerHeartbeat(models.Model):
     """
 
     hostname = models.CharField(_("worker"), max_length=255, unique=True)
+    # "worker" rows are written by the heartbeat task a worker runs; the "beat" row by
+    # the beat process each time it hands a scheduled task to the broker.
+    kind = models.CharField(_("proses"), max_length=10, default="worker")
     last_seen = models.DateTimeField(_("terakhir aktif"))
     beats = models.PositiveBigIntegerField(_("jumlah detak"), default=0)
 
@@ -130,3 +133,45 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+
+class OutboxTask(models.Model):
+    """A task the portal has decided to run, written in the same transaction as the work
+    that asks for it (``zi_portal.core.queue.enqueue``).
+
+    It is handed to the broker once that transaction commits and is due
+    (``not_before``); while the broker is away it waits here and beat's flush sends it
+    later. ``done_at`` is set when a worker has run it, so a task the broker lost (Redis
+    keeps nothing on disk) is sent again. See ``zi_portal.core.outbox``."""
+
+    task = models.CharField(_("tugas"), max_length=200)
+    args = models.JSONField(_("argumen"), default=list, blank=True)
+    task_id = models.CharField(_("id tugas"), max_length=36, unique=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    not_before = models.DateTimeField(_("dijalankan mulai"), db_index=True)
+    sent_at = models.DateTimeField(_("diserahkan ke broker"), null=True, blank=True)
+    done_at = models.DateTimeField(_("selesai dijalankan"), null=True, blank=True)
+    sends = models.PositiveSmallIntegerField(_("jumlah kiriman"), default=0)
+    failures = models.PositiveIntegerField(_("gagal diserahkan"), default=0)
+    gave_up_at = models.DateTimeField(_("dihentikan"), null=True, blank=True)
+    last_error = models.TextField(_("kesalahan terakhir"), blank=True)
+
+    class Meta:
+        verbose_name = _("antrean keluar")
+        verbose_name_plural = pgettext_lazy("jamak", "antrean keluar")
+        ordering = ["not_before", "pk"]
+        indexes = [
+            models.Index(
+                fields=["not_before"],
+                condition=models.Q(sent_at__isnull=True, gave_up_at__isnull=True),
+                name="core_outbox_due",
+            ),
+            models.Index(
+                fields=["sent_at"],
+                condition=models.Q(done_at__isnull=True, gave_up_at__isnull=True),
+                name="core_outbox_unfinished",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}{self.args}"

@@ -192,7 +192,23 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Short socket timeouts: with Redis away, a hand-over fails in about a second (the
+    # outbox keeps the task) instead of hanging the request that saved the work.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 3,
+        "socket_timeout": 15,
+        "retry_on_timeout": True,
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A worker never gives up reconnecting to the broker (the default stops after 100).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -219,12 +235,47 @@ ZI_REMINDER_UPCOMING_DAYS = env.list("ZI_REMINDER_UPCOMING_DAYS", cast=int, defa
 ZI_REPORT_BUILD_DELAY = env.float("ZI_REPORT_BUILD_DELAY", default=0.0)
 # Revision requests made within this many minutes reach the uploader as one e-mail.
 ZI_REVISION_BATCH_MINUTES = env.int("ZI_REVISION_BATCH_MINUTES", default=15)
+# The outbox (zi_portal.core.outbox): how often beat has it sent, when a task the broker
+# took but no worker ran is sent again, how often at most, and how long a process that
+# saw the broker down leaves sending to the flush.
+ZI_OUTBOX_FLUSH_SECONDS = env.float("ZI_OUTBOX_FLUSH_SECONDS", default=20.0)
+ZI_OUTBOX_REDELIVER_MINUTES = env.float("ZI_OUTBOX_REDELIVER_MINUTES", default=15.0)
+ZI_OUTBOX_MAX_SENDS = env.int("ZI_OUTBOX_MAX_SENDS", default=6)
+ZI_OUTBOX_BACKOFF_SECONDS = env.float("ZI_OUTBOX_BACKOFF_SECONDS", default=15.0)
+# A report build beats every ZI_BUILD_HEARTBEAT_SECONDS; one silent for
+# ZI_BUILD_STALE_SECONDS is failed by the reaper, which runs every
+# ZI_REPORT_REAP_SECONDS: a dead build is noticed within a minute. A report still queued
+# after ZI_REPORT_QUEUE_MINUTES although the broker took it was picked up by no worker.
+ZI_BUILD_HEARTBEAT_SECONDS = env.float("ZI_BUILD_HEARTBEAT_SECONDS", default=10.0)
+ZI_BUILD_STALE_SECONDS = env.float("ZI_BUILD_STALE_SECONDS", default=40.0)
+ZI_REPORT_REAP_SECONDS = env.float("ZI_REPORT_REAP_SECONDS", default=15.0)
+ZI_REPORT_QUEUE_MINUTES = env.float("ZI_REPORT_QUEUE_MINUTES", default=30.0)
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {
         "task": "monev.tasks.reminder_sweep",
         "schedule": crontab(hour=ZI_REMINDER_HOUR, minute=ZI_REMINDER_MINUTE),
     },
-    "reap-reports": {"task": "monev.tasks.reap_reports", "schedule": 300.0},
+    # If beat could not hand over the daily sweep (broker away at 07:00), the next
+    # catch-up after the broker returns runs it.
+    "reminder-catch-up": {
+        "task": "monev.tasks.reminder_catch_up",
+        "schedule": 600.0,
+        "options": {"expires": 600.0},
+    },
+    "reap-reports": {
+        "task": "monev.tasks.reap_reports",
+        "schedule": ZI_REPORT_REAP_SECONDS,
+        "options": {"expires": ZI_REPORT_REAP_SECONDS},
+    },
+    "outbox-flush": {
+        "task": "zi_portal.core.tasks.outbox_flush",
+        "schedule": ZI_OUTBOX_FLUSH_SECONDS,
+        "options": {"expires": ZI_OUTBOX_FLUSH_SECONDS},
+    },
+    "outbox-prune": {
+        "task": "zi_portal.core.tasks.outbox_prune",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "prune-portalrb-log": {
         "task": "lke.tasks.prune_portalrb_log",
         "schedule": crontab(hour=2, minute=30),
