@@ -98,16 +98,20 @@ def monev_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 def system_status(request: HttpRequest) -> HttpResponse:
-    """For the Ketua Tim: is the database, the broker and the worker/beat pair alive, and
-    which e-mails could not be delivered?"""
+    """For the Ketua Tim: are the database, the broker, the worker and beat alive; what
+    waits in the outbox; what the storage check found; which e-mails failed?"""
     require(request.user, Action.VIEW_SYSTEM_STATUS)
+    processes = core_selectors.worker_status_list()
     return render(
         request,
         "monev/system_status.html",
         {
             "database": core_selectors.database_vendor(),
-            "broker": core_selectors.broker_kind(),
-            "workers": core_selectors.worker_status_list(),
+            "broker": core_selectors.broker_status(),
+            "workers": [p for p in processes if p.kind != "beat"],
+            "beats": [p for p in processes if p.kind == "beat"],
+            "outbox": core_selectors.outbox_summary(),
+            "storage": core_selectors.storage_summary(),
             "heartbeat_seconds": int(settings.ZI_HEARTBEAT_SECONDS),
             "nav_active": "status",
             "failed_messages": selectors.failed_messages(user=request.user),

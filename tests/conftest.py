@@ -17,6 +17,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from zi_portal.core.storage import LOCAL_STORAGE_BACKEND, local_storage
+
 STRICT_SERVICES = (
     os.environ.get("CI", "").lower() in ("1", "true", "yes")
     or os.environ.get("ZI_STRICT_SERVICES") == "1"
@@ -77,16 +79,12 @@ def require_chromium() -> str:
 @pytest.fixture(autouse=True)
 def media_storage(settings, tmp_path_factory):
     """Every test gets its own empty media folder (unless it configures S3 itself)."""
-    if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    if settings.STORAGES["default"]["BACKEND"] == LOCAL_STORAGE_BACKEND:
         location = tmp_path_factory.mktemp("media")
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(location)},
-            },
-        }
+        settings.STORAGES = {**settings.STORAGES, "default": local_storage(location)}
         settings.MEDIA_ROOT = location
+        (location / ".incoming").mkdir()
+        settings.FILE_UPLOAD_TEMP_DIR = str(location / ".incoming")
     return settings.STORAGES["default"]
 
 

@@ -45,3 +45,4 @@ urlpatterns = [
 
 handler403 = "zi_portal.core.views.permission_denied"
 handler404 = "zi_portal.core.views.page_not_found"
+handler500 = "zi_portal.core.views.server_error"

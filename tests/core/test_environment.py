@@ -56,7 +56,7 @@ def test_embedded_defaults_need_no_service(monkeypatch, tmp_path):
     assert out == [
         "django.db.backends.sqlite3",
         "filesystem://",
-        "django.core.files.storage.FileSystemStorage",
+        "zi_portal.core.storage.AtomicFileSystemStorage",
         "django.core.mail.backends.console.EmailBackend",
         "Asia/Jakarta",
         "id",

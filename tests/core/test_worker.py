@@ -142,4 +142,56 @@ def test_status_page_shows_the_worker(client, django_user_model):
     assert "<title>Status sistem · ZI Portal</title>" in body
     assert "celery@server" in body and "Aktif" in body
     assert "celery@old" in body and "Tidak ada detak" in body
+    # No beat row yet: the page says beat was never seen, even with a worker alive.
+    assert 'Penjadwal (beat)</td><td colspan="3"><span class="badge badge-bad">' in body
+    WorkerHeartbeat.objects.create(
+        hostname="beat@server", kind="beat", last_seen=timezone.now(), beats=3
+    )
+    body = client.get("/status/").content.decode()
+    assert "Penjadwal (beat)</td><td>beat@server</td>" in body
     assert GROUP_NAMES[Role.KETUA] == "Ketua Tim ZI"
+
+
+def test_status_page_shows_the_broker_and_the_outbox(
+    client, django_user_model, settings, django_assert_max_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from zi_portal.accounts.roles import Role
+    from zi_portal.accounts.services import roles_ensure
+    from zi_portal.core.models import OutboxTask
+
+    ketua = django_user_model.objects.create_user("k@example.org", "x", name="Ketua")
+    ketua.groups.add(roles_ensure()[Role.KETUA])
+    now = timezone.now()
+    rows = [
+        {"not_before": now - timedelta(minutes=5), "failures": 2, "last_error": "refused"},
+        {"not_before": now - timedelta(minutes=1)},
+        {"not_before": now + timedelta(minutes=15)},
+        {"not_before": now, "sent_at": now},
+        {"not_before": now, "gave_up_at": now, "sends": 6, "last_error": "ConnectionError: x"},
+    ]
+    for n, row in enumerate(rows):
+        OutboxTask.objects.create(task="monev.tasks.send_message", args=[n], task_id=f"t{n}", **row)
+    client.force_login(ketua)
+    with django_assert_max_num_queries(12):
+        body = client.get("/status/").content.decode()
+    assert "Menunggu dikirim ke broker</dt><dd>2 · tertua sejak" in body
+    assert 'Ditolak broker, dicoba lagi</dt><dd><span class="badge badge-warn">1</span>' in body
+    assert "Diterima broker, belum dijalankan</dt><dd>1</dd>" in body
+    assert "Terjadwal nanti</dt><dd>1</dd>" in body
+    assert "ConnectionError: x" in body
+    # The broker is asked now: a port nobody listens on is shown as not connected.
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    from celery import current_app
+
+    before = current_app.conf.broker_url
+    current_app.conf.broker_url = settings.CELERY_BROKER_URL
+    try:
+        body = client.get("/status/").content.decode()
+    finally:
+        current_app.conf.broker_url = before
+    assert "Tidak terhubung</span> redis" in body
+    assert "Connection refused" in body

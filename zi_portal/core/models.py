@@ -1,5 +1,5 @@
-"""Pieces every app shares: the timestamped base model, the worker heartbeat and the
-append-only audit trail."""
+"""Pieces every app shares: the timestamped base model, the worker heartbeat, the
+append-only audit trail, the task outbox and the storage checks."""
 
 from django.conf import settings
 from django.db import models
@@ -175,3 +175,27 @@ class OutboxTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{self.args}"
+
+
+class StorageCheck(models.Model):
+    """What one storage reconciliation found (``zi_portal.core.reconcile``): beat runs it
+    daily, ``manage.py reconcile_storage`` on demand. The status page shows the latest."""
+
+    checked_at = models.DateTimeField(_("diperiksa"), auto_now_add=True)
+    files = models.PositiveIntegerField(_("berkas di penyimpanan"), default=0)
+    referenced = models.PositiveIntegerField(_("berkas yang dicatat"), default=0)
+    orphans = models.PositiveIntegerField(_("berkas tanpa catatan"), default=0)
+    orphan_bytes = models.PositiveBigIntegerField(_("ukuran berkas tanpa catatan"), default=0)
+    missing = models.PositiveIntegerField(_("catatan tanpa berkas"), default=0)
+    # The first few missing files, as "app.Model:pk name" (the log holds them all).
+    missing_sample = models.JSONField(_("contoh berkas hilang"), default=list, blank=True)
+    leftovers_removed = models.PositiveIntegerField(_("berkas sementara dihapus"), default=0)
+    quarantined = models.PositiveIntegerField(_("dipindahkan ke karantina"), default=0)
+
+    class Meta:
+        verbose_name = _("pemeriksaan penyimpanan")
+        verbose_name_plural = pgettext_lazy("jamak", "pemeriksaan penyimpanan")
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,7 @@ from celery import shared_task
 from celery.signals import beat_init, before_task_publish, task_postrun
 from django.db import close_old_connections
 
-from . import outbox
+from . import outbox, reconcile
 from .services import heartbeat_record
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,17 @@ def outbox_flush() -> dict:
 def outbox_prune() -> int:
     """Scheduled by beat nightly: forget outbox rows done two weeks ago."""
     return outbox.prune()
+
+
+@shared_task(ignore_result=True)
+def storage_check() -> dict:
+    """Scheduled by beat daily: compare storage with the rows, remove abandoned temporary
+    files, and record what was found for the status page (orphans are only reported:
+    ``manage.py reconcile_storage --apply`` quarantines them)."""
+    result = reconcile.reconcile()
+    reconcile.remove_leftovers(result)
+    check = reconcile.record(result)
+    return {"orphans": check.orphans, "missing": check.missing, "removed": len(result.removed)}
 
 
 @task_postrun.connect(dispatch_uid="core.outbox_done")

@@ -1,11 +1,19 @@
 """Pages of the portal itself: error pages and the language switch."""
 
+import errno
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.i18n import set_language
+
+STORAGE_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 
 @requires_csrf_token
@@ -37,3 +45,54 @@ def language_set(request: HttpRequest) -> HttpResponse:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
     return response
+
+
+def _storage_full(exception: BaseException | None) -> bool:
+    while exception is not None:
+        if isinstance(exception, OSError) and exception.errno in STORAGE_FULL:
+            return True
+        exception = exception.__cause__ or exception.__context__
+    return False
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The answer to an error no view handled, in the shape of where it was asked.
+
+    A full disk (``ENOSPC``) is 507 and says so: the storage removed what it had begun
+    to write (core/storage.py), so nothing was stored. Anything else is 500. The API
+    answers its documented ``{"error": {"code", "message"}}`` (PortalRB its own shape);
+    a page is rendered without the database, which may be what failed.
+    """
+    if _storage_full(sys.exc_info()[1]):
+        status, code = 507, "storage_full"
+        title = _("Ruang penyimpanan server penuh")
+        message = _(
+            "Ruang penyimpanan server penuh, sehingga berkas Anda tidak tersimpan dan "
+            "tidak ada data yang berubah. Beri tahu pengelola server atau Ketua Tim ZI, "
+            "lalu kirim ulang setelah ruang tersedia."
+        )
+    else:
+        status, code = 500, "server_error"
+        title = _("Terjadi kesalahan pada server")
+        message = _(
+            "Permintaan Anda tidak dapat diselesaikan karena kesalahan pada server. Bila "
+            "Anda mengirim data, buka kembali halamannya untuk memeriksa apakah data itu "
+            "sudah tersimpan sebelum mengirim ulang; bila berulang, hubungi Ketua Tim ZI."
+        )
+    path = request.path_info or ""
+    if path.startswith("/api/portalrb/"):
+        return JsonResponse({"error": True, "code": code, "message": message}, status=status)
+    if path.startswith("/api/"):
+        return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+    page = loader.get_template("500.html").render(
+        {"title": title, "message": message, "stylesheet": _stylesheet()}
+    )
+    return HttpResponse(page, status=status)
+
+
+def _stylesheet() -> str:
+    try:
+        return static("css/zi.css")
+    except Exception:  # noqa: BLE001 - no manifest: the error page still renders
+        return settings.STATIC_URL + "css/zi.css"

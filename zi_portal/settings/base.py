@@ -6,6 +6,7 @@ nothing but Python: SQLite, local media, console e-mail and Celery's filesystem
 broker. ``production.py`` removes the defaults that must never reach a server.
 """
 
+import contextlib
 from pathlib import Path
 
 import environ
@@ -163,10 +164,10 @@ if AWS_STORAGE_BUCKET_NAME:
         querystring_expire=env.int("AWS_QUERYSTRING_EXPIRE", default=300),
     )
 else:
-    DEFAULT_STORAGE = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT)},
-    }
+    from zi_portal.core.storage import local_storage
+
+    # Files appear whole or not at all (written aside, then linked: core/storage.py).
+    DEFAULT_STORAGE = local_storage(MEDIA_ROOT)
 STORAGES = {
     "default": DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -242,6 +243,11 @@ ZI_OUTBOX_FLUSH_SECONDS = env.float("ZI_OUTBOX_FLUSH_SECONDS", default=20.0)
 ZI_OUTBOX_REDELIVER_MINUTES = env.float("ZI_OUTBOX_REDELIVER_MINUTES", default=15.0)
 ZI_OUTBOX_MAX_SENDS = env.int("ZI_OUTBOX_MAX_SENDS", default=6)
 ZI_OUTBOX_BACKOFF_SECONDS = env.float("ZI_OUTBOX_BACKOFF_SECONDS", default=15.0)
+# Storage reconciliation (core/reconcile.py): a stored file no row names is an orphan
+# only once it is older than this (an upload stores its file just before its row).
+ZI_STORAGE_GRACE_MINUTES = env.int("ZI_STORAGE_GRACE_MINUTES", default=60)
+# The status page warns when the media disk has less free space than this share.
+ZI_STORAGE_LOW_PERCENT = env.float("ZI_STORAGE_LOW_PERCENT", default=10.0)
 # A report build beats every ZI_BUILD_HEARTBEAT_SECONDS; one silent for
 # ZI_BUILD_STALE_SECONDS is failed by the reaper, which runs every
 # ZI_REPORT_REAP_SECONDS: a dead build is noticed within a minute. A report still queued
@@ -275,6 +281,10 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-prune": {
         "task": "zi_portal.core.tasks.outbox_prune",
         "schedule": crontab(hour=2, minute=45),
+    },
+    "storage-check": {
+        "task": "zi_portal.core.tasks.storage_check",
+        "schedule": crontab(hour=3, minute=15),
     },
     "prune-portalrb-log": {
         "task": "lke.tasks.prune_portalrb_log",
@@ -312,7 +322,15 @@ ZI_ARCHIVE_MAX_NESTING = env.int("ZI_ARCHIVE_MAX_NESTING", default=2)
 ZI_ARCHIVE_MAX_NAME_LENGTH = env.int("ZI_ARCHIVE_MAX_NAME_LENGTH", default=255)
 # Uploads always stream to a temporary file on disk and stop at the limit above.
 FILE_UPLOAD_HANDLERS = ["evidence.uploads.LimitedTemporaryFileUploadHandler"]
-FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or None
+# Uploads are received into this folder. For a local media folder it lies inside it
+# (hidden, never listed), so a checked upload becomes its stored file by a hard link,
+# with no second copy, even when media is a volume of its own. Upload temporary files
+# a killed process left behind are removed by the storage reconciliation (beat, daily).
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or str(
+    VAR_DIR / "tmp" / "uploads" if AWS_STORAGE_BUCKET_NAME else MEDIA_ROOT / ".incoming"
+)
+with contextlib.suppress(OSError):  # a read-only filesystem (an image build)
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 # Address of the client (zi_portal.core.audit.client_ip: sign-in lockout, API throttle,
 # audit trail): REMOTE_ADDR, or behind ZI_TRUSTED_PROXY_COUNT proxies that each append
 # the address they received from to X-Forwarded-For, the hop the outermost proxy appended

@@ -10,6 +10,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from zi_portal.core.storage import local_storage
+
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
 
@@ -45,10 +47,9 @@ def _temp_dir(prefix: str) -> Path:
 # (tests/conftest.py: media_storage); this one only catches what runs outside a test.
 MEDIA_ROOT = Path(os.environ.get("ZI_TEST_MEDIA_ROOT") or _temp_dir("zi-media-"))
 if not AWS_STORAGE_BUCKET_NAME:  # noqa: F405
-    STORAGES["default"] = {  # noqa: F405
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT)},
-    }
+    STORAGES["default"] = local_storage(MEDIA_ROOT)  # noqa: F405
+    FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / ".incoming")
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(exist_ok=True)
 ACCOUNT_RATE_LIMITS = False
 # Each test process counts in its own memory unless a test names a shared cache.
 if not os.environ.get("ZI_CACHE_URL"):
