@@ -153,7 +153,7 @@ def test_status_page_shows_the_worker(client, django_user_model):
 
 
 def test_status_page_shows_the_broker_and_the_outbox(
-    client, django_user_model, settings, django_assert_max_num_queries
+    client, django_user_model, settings, django_assert_max_num_queries, monkeypatch
 ):
     from datetime import timedelta
 
@@ -184,14 +184,18 @@ def test_status_page_shows_the_broker_and_the_outbox(
     assert "Terjadwal nanti</dt><dd>1</dd>" in body
     assert "ConnectionError: x" in body
     # The broker is asked now: a port nobody listens on is shown as not connected.
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
-    from celery import current_app
+    from celery import Celery
 
-    before = current_app.conf.broker_url
-    current_app.conf.broker_url = settings.CELERY_BROKER_URL
+    from zi_portal.celery import app as portal_app
+
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")  # wins over conf
+    away = Celery("zi-away", set_as_current=False)
+    away.conf.update(broker_url="redis://127.0.0.1:1/0", broker_connection_timeout=1)
+    away.set_current()
     try:
         body = client.get("/status/").content.decode()
     finally:
-        current_app.conf.broker_url = before
+        portal_app.set_current()
+        away.close()
     assert "Tidak terhubung</span> redis" in body
     assert "Connection refused" in body
