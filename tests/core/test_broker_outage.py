@@ -187,10 +187,10 @@ def test_the_worker_survives_redis_restarting_under_a_waiting_task(own_redis, tm
 def test_work_saved_while_redis_is_down_is_delivered_when_it_returns(
     demo,
     own_redis,
-    smtp,
+    smtp,  # noqa: F811 - the fixture imported above
     settings,
     tmp_path,
-    client,  # noqa: F811 - smtp is a fixture
+    client,
 ):
     assert not connection.in_atomic_block  # the worker must see what this test writes
     inbox, port = smtp
