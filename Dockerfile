@@ -63,4 +63,4 @@ RUN DJANGO_SECRET_KEY=build-only-collectstatic-not-a-secret-0000 \
 USER 10001:10001
 EXPOSE 8000
 
-CMD ["gunicorn", "zi_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+CMD ["gunicorn", "-c", "python:zi_portal.gunicorn_conf", "zi_portal.wsgi:application"]

@@ -41,7 +41,7 @@ GUNICORN_START_SECONDS = 30
 
 APP_SERVICES = ("migrate", "web", "worker", "beat")
 EXPECTED_COMMANDS = {
-    "web": "gunicorn zi_portal.wsgi:application --bind 0.0.0.0:8000 --workers 3 --timeout 120",
+    "web": "gunicorn -c python:zi_portal.gunicorn_conf zi_portal.wsgi:application",
     "worker": "celery -A zi_portal worker --loglevel=INFO",
     "beat": "celery -A zi_portal beat --loglevel=INFO --schedule /app/var/celery/beat-schedule",
 }
@@ -615,13 +615,13 @@ def gunicorn_url(static_root, tmp_path):
         proc = subprocess.Popen(
             [
                 str(gunicorn),
+                "-c",
+                "python:zi_portal.gunicorn_conf",
                 "zi_portal.wsgi:application",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
                 "1",
-                "--timeout",
-                "120",
             ],
             cwd=BASE_DIR,
             env=env,

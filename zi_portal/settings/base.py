@@ -99,6 +99,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers (threaded gunicorn, the worker) wait for each other instead of
+    # failing with "database is locked": a writing transaction takes the lock when it
+    # begins, and waits up to 20 s for it (bench/slow_uploads.py found the 500s).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Users and sign-in (django-allauth, e-mail only, no self sign-up) --------------
@@ -127,6 +134,14 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("ZI_PORTAL_NAME", default="ZI Portal")
 ZI_MFA_REQUIRED = env.bool("ZI_MFA_REQUIRED", default=True)
 ZI_MFA_REQUIRED_ROLES = env.list("ZI_MFA_REQUIRED_ROLES", default=["ketua", "tpi"])
+# Argon2id at OWASP's parameters (about 30 ms a sign-in instead of PBKDF2's 0.67 s);
+# PBKDF2 hashes still verify and are upgraded on the next sign-in (accounts/hashers.py).
+PASSWORD_HASHERS = [
+    "zi_portal.accounts.hashers.PortalArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
