@@ -118,5 +118,5 @@ def database_vendor() -> str:
 
 
 def broker_kind() -> str:
-    url = settings.CELERY_BROKER_URL
+    url = current_app.conf.broker_url or settings.CELERY_BROKER_URL
     return url.split("://", 1)[0]
