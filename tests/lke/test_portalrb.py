@@ -642,7 +642,10 @@ def test_a_flood_of_refused_calls_is_limited_and_counted_in_few_rows(lke, settin
     wrong = bearer(PortalRBToken.PREFIX + "salah")
     answers = [c.get(WBK).status_code for c in [anonymous, wrong] * 150]
     assert answers[:10] == [401] * 10
-    assert set(answers[10:]) == {429}
+    # The limit counts per minute: a run that straddles a minute gets 10 more 401s.
+    assert set(answers) == {401, 429}
+    assert 10 <= answers.count(401) <= 20
+    assert answers.count(429) >= 280
     assert PortalRBRequest.objects.count() == 0
     rows = list(PortalRBRefusal.objects.all())
     assert sum(r.count for r in rows) == 300
