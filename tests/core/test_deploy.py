@@ -882,6 +882,28 @@ def test_sign_in_limits_hold_across_two_gunicorn_workers(tmp_path):
                 f"{url}/api/v1/auth/token/", {"email": user.email, "password": password}
             )
             assert status == 429 and "token" not in body
+
+        # Redis goes away: sign-in and the API answer (limits now counted in each
+        # process's memory), never 500 (zi_portal/core/cache.py).
+        _stop(redis)
+        other, _created = user_ensure(
+            email="tpi.outage@example.org",
+            name="TPI (outage)",
+            role=Role.TPI,
+            unit=Unit.objects.get(code=UNIT_A),
+        )
+        other.password = hasher.encode(password, hasher.salt(), iterations=1000)
+        other.save(update_fields=["password"])
+        answers = [
+            _post_json(f"{urls[0]}/api/v1/auth/token/", {"email": other.email, "password": "x"})
+            for _ in range(6)
+        ]
+        codes = [status for status, _body in answers]
+        assert codes == [400] * 5 + [429], answers  # still limited, in this process
+        status, body = _post_json(
+            f"{urls[1]}/api/v1/auth/token/", {"email": other.email, "password": "x"}
+        )
+        assert status == 400, body
     finally:
         for proc, _url in servers:
             _stop(proc)

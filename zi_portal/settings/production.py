@@ -30,6 +30,9 @@ CACHES = {"default": env.cache("ZI_CACHE_URL", default=CELERY_BROKER_URL)}  # no
 CACHES["default"].setdefault("KEY_PREFIX", "zi")
 if "redis" not in CACHES["default"]["BACKEND"].lower():
     raise ImproperlyConfigured("ZI_CACHE_URL must name a Redis cache (redis://…) in production.")
+# When Redis is away, the cache falls back to process memory instead of failing every
+# sign-in and API call (zi_portal/core/cache.py).
+CACHES["default"]["BACKEND"] = "zi_portal.core.cache.ResilientRedisCache"
 
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
