@@ -41,11 +41,13 @@ from bench.upload_server import (  # noqa: E402
     free_port,
     manage,
     production_env,
+    shell_line,
     stop,
     wait_for_port,
 )
 
 SETUP = """
+import json
 from evidence import services
 from evidence.models import EvidenceVersion
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -69,6 +71,8 @@ print("SETUP", json.dumps({"versions": ids, "token": api_token_for(user=tpi, nam
 """
 
 CHECK = """
+import json
+from collections import Counter
 from evidence.models import Review
 from monev.models import Message
 from zi_portal.core.models import OutboxTask
@@ -79,27 +83,6 @@ print("CHECK", json.dumps({
     "messages": dict(Counter(Message.objects.values_list("status", flat=True))),
 }))
 """
-
-
-def shell(env, code, tag):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-c",
-            "import json\nfrom collections import Counter\n" + code,
-        ],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if result.returncode:
-        sys.exit(result.stderr[-3000:])
-    line = next(x for x in result.stdout.splitlines() if x.startswith(tag))
-    return json.loads(line[len(tag) + 1 :])
 
 
 class Sink:
@@ -172,7 +155,7 @@ def main():
         manage(env, "migrate", "--noinput")
         manage(env, "seed_demo")
         manage(env, "collectstatic", "--noinput")
-        setup = shell(env, SETUP.replace("COUNT", str(args.reviews)), "SETUP")
+        setup = json.loads(shell_line(env, SETUP.replace("COUNT", str(args.reviews)), "SETUP"))
         port = free_port()
         logs = {name: (tmp / f"{name}.log").open("w") for name in ("web", "worker", "beat")}
         web = subprocess.Popen(
@@ -274,7 +257,7 @@ def main():
         # Beat's flush (every 20 s) hands over what waited; give it two minutes.
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            check = shell(env, CHECK, "CHECK")
+            check = json.loads(shell_line(env, CHECK, "CHECK"))
             if not check["outbox_open"] and sink.count >= check["messages"].get("sent", 0) > 0:
                 break
             time.sleep(5)

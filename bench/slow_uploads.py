@@ -38,6 +38,7 @@ from bench.upload_server import (  # noqa: E402
     free_port,
     manage,
     production_env,
+    shell_line,
     stop,
     wait_for_port,
 )
@@ -60,19 +61,6 @@ rows = [
 ]
 print("CHECK", json.dumps(rows))
 """
-
-
-def shell(env, code: str, tag: str) -> str:
-    out = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    ).stdout
-    return next(line for line in out.splitlines() if line.startswith(tag))[len(tag) + 1 :]
 
 
 def pdf_of(size: int) -> bytes:
@@ -157,7 +145,7 @@ def main() -> None:
     manage(env, "migrate", "--noinput")
     manage(env, "seed_demo")
     manage(env, "collectstatic", "--noinput")
-    items, token = shell(env, SETUP, "SETUP").rsplit(" ", 1)
+    items, token = shell_line(env, SETUP, "SETUP").rsplit(" ", 1)
     items = json.loads(items)
     port = free_port()
     command = [
@@ -202,7 +190,7 @@ def main() -> None:
             thread.join()
         done.set()
         prober.join()
-        stored = json.loads(shell(env, CHECK, "CHECK"))
+        stored = json.loads(shell_line(env, CHECK, "CHECK"))
     finally:
         stop(server)
     kills = log.read_text().count("WORKER TIMEOUT")

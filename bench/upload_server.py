@@ -147,6 +147,22 @@ def manage(env: dict[str, str], *args: str) -> None:
         sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 
 
+def shell_line(env: dict[str, str], code: str, tag: str) -> str:
+    """Run ``code`` in ``manage.py shell`` and return what it printed after ``tag``."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if result.returncode != 0:
+        sys.exit(f"manage.py shell failed:\n{result.stdout}\n{result.stderr[-3000:]}")
+    line = next(line for line in result.stdout.splitlines() if line.startswith(tag))
+    return line[len(tag) + 1 :]
+
+
 def start_moto(tmp: Path) -> tuple[subprocess.Popen, str]:
     moto_server = VENV_BIN / "moto_server"
     if not moto_server.exists():

@@ -5,9 +5,7 @@ When the disk fills while a request is read, its temporary files are removed at 
 (the 507 answer is zi_portal.core.views.server_error)."""
 
 import contextlib
-import os
 
-from django.conf import settings
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
 
 from .validation import max_upload_bytes
@@ -15,10 +13,6 @@ from .validation import max_upload_bytes
 
 class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
     def new_file(self, *args, **kwargs):
-        # The folder may be new (a fresh media volume); the file must land there, next
-        # to the media it becomes by a hard link (zi_portal.core.storage).
-        if settings.FILE_UPLOAD_TEMP_DIR:
-            os.makedirs(settings.FILE_UPLOAD_TEMP_DIR, exist_ok=True)
         super().new_file(*args, **kwargs)
         self._received = 0
 

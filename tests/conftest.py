@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,13 @@ from tests.multiunit import PLAN_FILE  # noqa: E402, F401 - imported by tests fr
 from tests.multiunit import UNIT_A as DEMO_UNIT  # noqa: E402
 
 DEMO_PASSWORD = "zi-demo-2026"  # noqa: S105 - the documented demo password
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now (for a server a test starts)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def require_service(available: bool, what: str) -> None:

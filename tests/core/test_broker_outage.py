@@ -33,7 +33,7 @@ from evidence.models import Review
 from monev import sweep
 from monev.choices import MessageStatus, ReportStatus
 from monev.models import Message, Report
-from tests.conftest import require_service
+from tests.conftest import free_port, require_service
 from tests.core.test_worker import start, stop, wait_for
 from tests.evidence import samples
 from tests.monev.test_worker_smtp import celery_worker, smtp  # noqa: F401 - fixture
@@ -46,17 +46,11 @@ from zi_portal.core.models import OutboxTask, WorkerHeartbeat
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class OwnRedis:
     """A redis-server of this test only, which keeps nothing on disk (as in production)."""
 
     def __init__(self, folder: Path):
-        self.port = _free_port()
+        self.port = free_port()
         self.folder = folder
         self.process: subprocess.Popen | None = None
 

@@ -18,7 +18,8 @@ import pytest
 from django.core.management import call_command
 
 from evidence.models import EvidenceVersion
-from tests.conftest import test_database_url
+from tests.conftest import free_port, test_database_url
+from tests.core.test_worker import wait_for
 from tests.evidence.conftest import files_under
 from tests.evidence.test_disk_full import big_pdf
 from tests.multiunit import UNIT_A
@@ -28,12 +29,6 @@ from zi_portal.accounts.services import api_token_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _worker_pids(master: int) -> list[int]:
@@ -49,15 +44,6 @@ def _worker_pids(master: int) -> list[int]:
     return found
 
 
-def _wait(predicate, seconds: float, what: str, log: Path) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}\n{log.read_text()[-3000:]}")
-
-
 def test_a_worker_killed_mid_upload_leaves_no_row_and_no_file(demo, settings, tmp_path):
     media = Path(settings.MEDIA_ROOT)
     incoming = media / ".incoming"
@@ -65,7 +51,7 @@ def test_a_worker_killed_mid_upload_leaves_no_row_and_no_file(demo, settings, tm
         cell__quarter__plan__unit__code=UNIT_A, cell__area__code="PW"
     ).first()
     token = api_token_for(user=demo["users"]["pic.pw"], name="test")
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "gunicorn.log"
     env = {
         **os.environ,
@@ -91,7 +77,7 @@ def test_a_worker_killed_mid_upload_leaves_no_row_and_no_file(demo, settings, tm
             stderr=subprocess.STDOUT,
         )
     try:
-        _wait(lambda: _worker_pids(server.pid), 30, "a gunicorn worker", log)
+        wait_for(lambda: _worker_pids(server.pid), 30, "a gunicorn worker", tmp_path)
         data = big_pdf(4)
         boundary = "zikilledupload"
         head = (
@@ -115,11 +101,11 @@ def test_a_worker_killed_mid_upload_leaves_no_row_and_no_file(demo, settings, tm
                 time.sleep(0.2)
         with sock:
             sock.sendall(request + head + data[: 2 * 1024 * 1024])  # half of the file
-            _wait(
+            wait_for(
                 lambda: any(p.stat().st_size > 0 for p in incoming.glob("*.upload*")),
                 30,
                 "the upload to be received",
-                log,
+                tmp_path,
             )
             for pid in _worker_pids(server.pid):
                 os.kill(pid, signal.SIGKILL)

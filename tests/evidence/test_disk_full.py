@@ -58,7 +58,7 @@ def free_bytes(path: Path) -> int:
 @pytest.fixture
 def media_on_small_disk(settings, small_disk):
     media = small_disk / "media"
-    media.mkdir()
+    (media / ".incoming").mkdir(parents=True)  # as the settings create it at start
     settings.STORAGES = {**settings.STORAGES, "default": local_storage(media)}
     settings.MEDIA_ROOT = media
     return media
@@ -81,7 +81,7 @@ def test_a_full_disk_is_507_in_indonesian_and_leaves_nothing(
     settings.FILE_UPLOAD_TEMP_DIR = str(
         media / ".incoming" if receive_on_small_disk else tmp_path / "incoming"
     )
-    Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir()
+    Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(exist_ok=True)
     empty = free_bytes(media)
     client = Client(raise_request_exception=False)
     client.force_login(demo["users"]["pic.pw"])

@@ -35,7 +35,6 @@ _WRAPPED = (
     "set_many",
     "delete_many",
     "clear",
-    "get_or_set",
 )
 
 
