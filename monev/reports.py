@@ -34,8 +34,8 @@ from lke.selectors import plan_lke
 from lke.summary import summary_context
 from workplan.models import ChangeArea, CommitmentCell, Quarter, WorkPlan
 from zi_portal.accounts.permissions import Action, require
+from zi_portal.core import outbox
 from zi_portal.core.beating import beating
-from zi_portal.core.models import OutboxTask
 from zi_portal.core.queue import enqueue
 
 from . import charts, dashboard
@@ -310,13 +310,7 @@ def reports_reap(*, now=None) -> int:
         status=ReportStatus.QUEUED,
         requested_at__lt=now - timedelta(minutes=settings.ZI_REPORT_QUEUE_MINUTES),
     )
-    held = {
-        args[0]
-        for args in OutboxTask.objects.filter(
-            task=BUILD_REPORT, sent_at__isnull=True, gave_up_at__isnull=True
-        ).values_list("args", flat=True)
-        if args
-    }
+    held = outbox.open_ids(BUILD_REPORT, unsent_only=True)
     reaped += waiting.exclude(pk__in=held).update(
         status=ReportStatus.FAILED,
         finished_at=now,

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from evidence.models import EvidenceVersion
 from zi_portal.accounts.permissions import Action, require
+from zi_portal.core import outbox
 from zi_portal.core.audit import audit_record
 from zi_portal.core.choices import AuditAction
+from zi_portal.core.dbretry import outlasting_database_restarts
 from zi_portal.core.errors import Refused
 from zi_portal.core.queue import enqueue
 
@@ -59,10 +61,33 @@ def message_send(*, message_id: int) -> bool:
     except BaseException:
         Message.objects.filter(pk=message_id).update(claimed_at=None)
         raise
-    Message.objects.filter(pk=message_id).update(
-        status=MessageStatus.SENT, sent_at=timezone.now(), last_error="", claimed_at=None
-    )
+    # The mail is out: record it even across a database restart. Left undone, the task's
+    # retry would find the claim and leave the message queued although it was sent.
+    outlasting_database_restarts(_mark_sent)(message_id, timezone.now())
     return True
+
+
+def _mark_sent(message_id: int, sent_at) -> None:
+    Message.objects.filter(pk=message_id).update(
+        status=MessageStatus.SENT, sent_at=sent_at, last_error="", claimed_at=None
+    )
+
+
+def messages_rescue(*, now=None) -> int:
+    """Queue again the messages a send left half-way: claimed longer than
+    ``CLAIM_TIMEOUT`` ago and still not sent (the worker was killed during the send, or
+    the database went away after the claim, and the task was not run again). A message
+    whose task still waits in the outbox is left to it. Beat runs this every five
+    minutes; returns how many were queued."""
+    now = now or timezone.now()
+    stale = Message.objects.filter(
+        status=MessageStatus.QUEUED, claimed_at__lt=now - CLAIM_TIMEOUT
+    ).exclude(pk__in=outbox.open_ids(SEND_MESSAGE))
+    ids = list(stale.order_by("pk").values_list("pk", flat=True)[:500])
+    with transaction.atomic():
+        for pk in ids:
+            enqueue(SEND_MESSAGE, pk)
+    return len(ids)
 
 
 def message_retry_later(*, message_id: int, error: Exception, max_tries: int) -> None:

@@ -7,6 +7,8 @@ from datetime import date
 
 from celery import shared_task
 
+from zi_portal.core.dbretry import outlasting_database_restarts
+
 from . import services, sweep
 from .reports import report_build, reports_reap
 
@@ -15,6 +17,7 @@ MAX_RETRIES = 5
 
 
 @shared_task(acks_late=True, ignore_result=True)
+@outlasting_database_restarts
 def send_message(message_id: int) -> None:
     """Send one message; retry SMTP trouble with exponential backoff, then give up and
     mark it failed (the Ketua Tim sees it on the status page). A retry waits in the
@@ -25,7 +28,14 @@ def send_message(message_id: int) -> None:
         services.message_retry_later(message_id=message_id, error=exc, max_tries=1 + MAX_RETRIES)
 
 
+@shared_task(ignore_result=True)
+def rescue_messages() -> int:
+    """Beat runs this every five minutes: messages a killed send left queued go again."""
+    return services.messages_rescue()
+
+
 @shared_task(acks_late=True, ignore_result=True)
+@outlasting_database_restarts
 def reminder_sweep(today: str | None = None) -> int:
     """Beat runs this daily. ``today`` (YYYY-MM-DD) lets an operator replay a date."""
     result = sweep.run_sweep(today=date.fromisoformat(today) if today else None)
@@ -40,6 +50,7 @@ def reminder_catch_up() -> int | None:
 
 
 @shared_task(acks_late=True, ignore_result=True)
+@outlasting_database_restarts
 def notify_revisions(user_id: int) -> None:
     """Queued (with a delay) when a reviewer asks for revision: by the time it runs,
     every revision request made for this uploader in the window goes out as one mail."""

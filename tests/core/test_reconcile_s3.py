@@ -50,3 +50,25 @@ def test_an_orphan_object_is_quarantined_and_a_missing_one_reported(
     s3.delete_object(Bucket=bucket, Key=version.file.name)
     out, code = run()
     assert code == 1 and f"missing  {version.file.name}" in out
+
+
+@pytest.mark.usefixtures("s3_storage")
+def test_a_bucket_is_listed_in_pages_not_asked_about_each_object(
+    demo,
+    s3,  # noqa: F811
+    bucket,  # noqa: F811
+):
+    """1,500 orphans: two ListObjectsV2 pages, no request per object (before, each object
+    cost a HEAD for its size and another for its time)."""
+    from django.core.files.storage import default_storage
+
+    for n in range(1500):
+        s3.put_object(Bucket=bucket, Key=f"evidence/2026/req-9/{n:04d}-yatim.pdf", Body=b"x")
+    calls: list[str] = []
+    events = default_storage.connection.meta.client.meta.events
+    events.register("before-call.s3", lambda model, **kw: calls.append(model.name))
+
+    out, code = run()
+    assert code == 0
+    assert "1500 file(s) in storage, 0 named by rows; 1500 orphan(s)" in out
+    assert calls == ["ListObjectsV2", "ListObjectsV2"]

@@ -323,6 +323,38 @@ def test_a_message_being_sent_is_not_sent_twice(demo, django_capture_on_commit_c
     assert message.status == MessageStatus.SENT and message.claimed_at is None
 
 
+def test_a_message_a_killed_send_left_claimed_is_queued_again(
+    demo, django_capture_on_commit_callbacks
+):
+    """A send that died after its claim (worker killed, database gone) leaves the message
+    queued with a claim nobody will finish; the rescue queues it again, once, and only
+    when the claim is older than a live send can be."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from monev.services import SEND_MESSAGE, message_send, messages_rescue
+    from zi_portal.core.models import OutboxTask
+
+    with django_capture_on_commit_callbacks(execute=False):
+        dead, live, sent = the_sweep.run_sweep(today=date(2026, 4, 8)).created[:3]
+    OutboxTask.objects.all().delete()  # the sweep's own hand-overs ran long ago
+    now = timezone.now()
+    Message.objects.filter(pk=dead.pk).update(claimed_at=now - timedelta(minutes=11))
+    Message.objects.filter(pk=live.pk).update(claimed_at=now - timedelta(minutes=2))
+    Message.objects.filter(pk=sent.pk).update(
+        status=MessageStatus.SENT, claimed_at=now - timedelta(minutes=30)
+    )
+
+    with django_capture_on_commit_callbacks(execute=False):
+        assert messages_rescue() == 1
+        assert messages_rescue() == 0  # its task waits in the outbox: not queued twice
+    rows = OutboxTask.objects.filter(task=SEND_MESSAGE)
+    assert [r.args for r in rows] == [[dead.pk]]
+    assert message_send(message_id=dead.pk) is True
+    assert [m.to for m in mail.outbox] == [[dead.recipient.email]]
+
+
 def test_overdue_finding_follow_ups_join_the_sweep(demo, sweep):
     from findings.models import Finding
     from workplan.models import CommitmentCell

@@ -18,6 +18,17 @@ class NoSignupAccountAdapter(DefaultAccountAdapter):
         login = credentials.get("email", credentials.get("username", "")) or ""
         return f"login:{login.lower()}"
 
+    def authenticate(self, request, **credentials):
+        """A sign-in that the server could not check (the database away, say) is not a
+        failed sign-in: allauth has already counted the attempt against the lockout, so
+        give it back before the error is answered (503, core/views.py). Otherwise five
+        people trying during a database restart would lock their accounts for minutes."""
+        try:
+            return super().authenticate(request, **credentials)
+        except Exception:
+            self._rollback_login_failed_rl_usage()
+            raise
+
     def get_client_ip(self, request) -> str:
         ip = client_ip(request)
         if not ip:

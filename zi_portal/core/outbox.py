@@ -119,6 +119,15 @@ def flush(*, now: datetime | None = None, limit: int = 500) -> dict[str, int]:
     return counts
 
 
+def open_ids(task: str, *, unsent_only: bool = False) -> set:
+    """The first argument (an id) of every row of ``task`` not yet run nor given up;
+    ``unsent_only``: only those the broker has not taken yet."""
+    rows = OutboxTask.objects.filter(task=task, done_at__isnull=True, gave_up_at__isnull=True)
+    if unsent_only:
+        rows = rows.filter(sent_at__isnull=True)
+    return {args[0] for args in rows.values_list("args", flat=True) if args}
+
+
 def mark_done(task_id: str | None) -> None:
     """A worker ran the task ``task_id`` (successfully or not): never send it again."""
     if task_id:

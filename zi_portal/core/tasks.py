@@ -10,6 +10,7 @@ from celery.signals import beat_init, before_task_publish, task_postrun
 from django.db import close_old_connections
 
 from . import outbox, reconcile
+from .dbretry import outlasting_database_restarts
 from .services import heartbeat_record
 
 log = logging.getLogger(__name__)
@@ -48,9 +49,11 @@ def storage_check() -> dict:
 
 @task_postrun.connect(dispatch_uid="core.outbox_done")
 def _outbox_done(task_id=None, state=None, **kwargs) -> None:
-    """A worker ran a task: its outbox row (if it came through the outbox) is done."""
+    """A worker ran a task: its outbox row (if it came through the outbox) is done. The
+    database may be restarting just then: wait for it rather than leave the row open
+    for a needless resend a quarter of an hour later."""
     try:
-        outbox.mark_done(task_id)
+        outlasting_database_restarts(outbox.mark_done)(task_id)
     except Exception:  # noqa: BLE001 - at worst the task is sent and run once more
         log.exception("outbox: could not mark %s done", task_id)
 

@@ -5,6 +5,7 @@ import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -47,12 +48,22 @@ def language_set(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _storage_full(exception: BaseException | None) -> bool:
+def _caused_by(exception: BaseException | None, test) -> bool:
     while exception is not None:
-        if isinstance(exception, OSError) and exception.errno in STORAGE_FULL:
+        if test(exception):
             return True
         exception = exception.__cause__ or exception.__context__
     return False
+
+
+def _storage_full(exception: BaseException | None) -> bool:
+    return _caused_by(exception, lambda e: isinstance(e, OSError) and e.errno in STORAGE_FULL)
+
+
+def _database_unavailable(exception: BaseException | None) -> bool:
+    """The database could not be reached or answered (restart, lost connection, a lock
+    that did not clear): a request that may simply be sent again."""
+    return _caused_by(exception, lambda e: isinstance(e, OperationalError | InterfaceError))
 
 
 @requires_csrf_token
@@ -60,17 +71,29 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """The answer to an error no view handled, in the shape of where it was asked.
 
     A full disk (``ENOSPC``) is 507 and says so: the storage removed what it had begun
-    to write (core/storage.py), so nothing was stored. Anything else is 500. The API
+    to write (core/storage.py), so nothing was stored. A database that could not be
+    reached (a restart, a lost connection) is 503 with ``Retry-After``: the portal takes
+    the database back by itself once it answers. Anything else is 500. The API
     answers its documented ``{"error": {"code", "message"}}`` (PortalRB its own shape);
     a page is rendered without the database, which may be what failed.
     """
-    if _storage_full(sys.exc_info()[1]):
+    exception = sys.exc_info()[1]
+    if _storage_full(exception):
         status, code = 507, "storage_full"
         title = _("Ruang penyimpanan server penuh")
         message = _(
             "Ruang penyimpanan server penuh, sehingga berkas Anda tidak tersimpan dan "
             "tidak ada data yang berubah. Beri tahu pengelola server atau Ketua Tim ZI, "
             "lalu kirim ulang setelah ruang tersedia."
+        )
+    elif _database_unavailable(exception):
+        status, code = 503, "database_unavailable"
+        title = _("Basis data sedang tidak dapat dihubungi")
+        message = _(
+            "Basis data portal sedang tidak dapat dihubungi (misalnya sedang dimulai "
+            "ulang), sehingga permintaan Anda belum diproses. Coba lagi dalam satu menit. "
+            "Bila Anda mengirim data, buka kembali halamannya untuk memeriksa apakah data "
+            "itu sudah tersimpan sebelum mengirim ulang."
         )
     else:
         status, code = 500, "server_error"
@@ -82,13 +105,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
         )
     path = request.path_info or ""
     if path.startswith("/api/portalrb/"):
-        return JsonResponse({"error": True, "code": code, "message": message}, status=status)
-    if path.startswith("/api/"):
-        return JsonResponse({"error": {"code": code, "message": message}}, status=status)
-    page = loader.get_template("500.html").render(
-        {"title": title, "message": message, "stylesheet": _stylesheet()}
-    )
-    return HttpResponse(page, status=status)
+        response = JsonResponse({"error": True, "code": code, "message": message}, status=status)
+    elif path.startswith("/api/"):
+        response = JsonResponse({"error": {"code": code, "message": message}}, status=status)
+    else:
+        page = loader.get_template("500.html").render(
+            {"title": title, "message": message, "stylesheet": _stylesheet()}
+        )
+        response = HttpResponse(page, status=status)
+    if status == 503:
+        response["Retry-After"] = "30"
+    return response
 
 
 def _stylesheet() -> str:

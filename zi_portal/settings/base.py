@@ -254,6 +254,8 @@ ZI_REVISION_BATCH_MINUTES = env.int("ZI_REVISION_BATCH_MINUTES", default=15)
 # The outbox (zi_portal.core.outbox): how often beat has it sent, when a task the broker
 # took but no worker ran is sent again, how often at most, and how long a process that
 # saw the broker down leaves sending to the flush.
+# A task that meets a database restart tries again for this long (core/dbretry.py).
+ZI_TASK_DATABASE_WAIT_SECONDS = env.float("ZI_TASK_DATABASE_WAIT_SECONDS", default=60.0)
 ZI_OUTBOX_FLUSH_SECONDS = env.float("ZI_OUTBOX_FLUSH_SECONDS", default=20.0)
 ZI_OUTBOX_REDELIVER_MINUTES = env.float("ZI_OUTBOX_REDELIVER_MINUTES", default=15.0)
 ZI_OUTBOX_MAX_SENDS = env.int("ZI_OUTBOX_MAX_SENDS", default=6)
@@ -282,6 +284,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monev.tasks.reminder_catch_up",
         "schedule": 600.0,
         "options": {"expires": 600.0},
+    },
+    # Messages a killed send left claimed but unsent (monev.services.messages_rescue).
+    "rescue-messages": {
+        "task": "monev.tasks.rescue_messages",
+        "schedule": 300.0,
+        "options": {"expires": 300.0},
     },
     "reap-reports": {
         "task": "monev.tasks.reap_reports",
