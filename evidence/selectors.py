@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from workplan.models import CommitmentCell, EvidenceRequirement, Quarter, WorkPlan
+from workplan.models import ChangeArea, CommitmentCell, EvidenceRequirement, Quarter, WorkPlan
 from zi_portal.accounts.models import User
 from zi_portal.accounts.permissions import Action, restrict_rows
 from zi_portal.core.models import AuditEvent
@@ -76,6 +76,14 @@ def requirements_for_plan(plan: WorkPlan) -> QuerySet[EvidenceRequirement]:
 def plan_item_statuses(plan: WorkPlan) -> dict[int, EvidenceRequirement]:
     """Every requirement of the plan with its status, keyed by id (two queries)."""
     return {item.pk: item for item in with_status(requirements_for_plan(plan))}
+
+
+def progress_by_area(plan: WorkPlan) -> list[tuple[ChangeArea, Tally]]:
+    """Each change area with the tally of its items in ``plan`` (three queries)."""
+    tallies: dict[int, Tally] = defaultdict(Tally)
+    for item in plan_item_statuses(plan).values():
+        tallies[item.cell.area_id].add(item.status)
+    return [(area, tallies[area.pk]) for area in ChangeArea.objects.order_by("order")]
 
 
 def progress_by_cell(items: Iterable[EvidenceRequirement]) -> dict[int, Tally]:

@@ -214,6 +214,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "nav_active": "queue",
             "query": query,
             "review_form": ReviewForm(),
+            "per_area": selectors.progress_by_area(plan),
         },
     )
 

@@ -215,6 +215,8 @@ def area_context(
                 # The items already picked are rendered; the rest of the area's list is
                 # added by lke-evidence.js from one <template> (or on the question's page).
                 versions = row.unit_form["versions"]
+                # What the summary counts: items and single versions ticked.
+                row.picked_count = len(row.unit_form["evidence"]) + len(versions)
                 row.picked = [
                     item
                     for item in evidence
@@ -230,6 +232,7 @@ def area_context(
         "area_u": area_u,
         "area_name": area_name(code),
         "area_t": area_t,
+        "soal": selectors.soal_progress(plan=plan, codes={code}).get(code, (0, 0)),
         "halves": halves,
         "may_answer": may_answer,
         "may_assess": can(user, Action.ASSESS_LKE),

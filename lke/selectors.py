@@ -177,31 +177,39 @@ def answer_history(*, unit: Unit, question: LkeQuestion) -> QuerySet[LkeAnswerCh
     )
 
 
-def lke_tasks(*, user: Any, plan: WorkPlan) -> list[dict]:
-    """The LKE areas ``user`` answers as PIC in ``plan``, with how many are answered
-    (for *Tugas saya*). Three queries."""
-    codes = set(
-        CommitmentCell.objects.filter(quarter__plan=plan, pic=user).values_list(
-            "area__code", flat=True
-        )
-    )
+def soal_progress(*, plan: WorkPlan, codes: set[str]) -> dict[str, tuple[int, int]]:
+    """Per area code: (questions the unit has answered, questions) in ``plan``'s LKE. The
+    one count of "soal dijawab" that the LKE area page and *Tugas saya* both show. One
+    query (and the master's)."""
     master = master_for_year(plan.year) if codes else None
     if master is None:
-        return []
+        return {}
     answered = Q(answers__unit=plan.unit, answers__side=Side.UNIT, answers__value__gt="")
     rows = (
         LkeQuestion.objects.filter(master=master, area_code__in=codes)
         .values("area_code")
         .annotate(total=Count("pk", distinct=True), answered=Count("answers", filter=answered))
     )
+    return {r["area_code"]: (r["answered"], r["total"]) for r in rows}
+
+
+def lke_tasks(*, user: Any, plan: WorkPlan) -> list[dict]:
+    """The LKE areas ``user`` answers as PIC in ``plan``, with how many questions are
+    answered (for *Tugas saya*). Three queries."""
+    codes = set(
+        CommitmentCell.objects.filter(quarter__plan=plan, pic=user).values_list(
+            "area__code", flat=True
+        )
+    )
+    progress = soal_progress(plan=plan, codes=codes)
     return [
         {
-            "code": r["area_code"],
-            "total": r["total"],
-            "answered": r["answered"],
-            "url": reverse("lke:area", args=[plan.year, r["area_code"]]),
+            "code": code,
+            "total": total,
+            "answered": answered,
+            "url": reverse("lke:area", args=[plan.year, code]),
         }
-        for r in sorted(rows, key=lambda r: r["area_code"])
+        for code, (answered, total) in sorted(progress.items())
     ]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from evidence.choices import CellState
+from evidence.choices import CellState, ReviewState
 from evidence.models import EvidenceVersion, Review
 from evidence.selectors import plan_item_statuses
 from evidence.status import Tally, cell_state, is_late
@@ -49,7 +49,9 @@ def build(*, plan: WorkPlan, today: date, sort: str = "days") -> dict[str, Any]:
     per_area, per_pic, per_cell = defaultdict(Tally), defaultdict(Tally), defaultdict(Tally)
     cell_info: dict[tuple[int, str], tuple[int, str]] = {}
     overdue = []
+    waiting = 0  # versions the review queue holds (an item in revision may hold one too)
     for item in statuses.values():
+        waiting += sum(1 for v in item.current if v.review_state == ReviewState.PENDING)
         cell = item.cell
         q, code = cell.quarter.number, cell.area.code
         for tally in (
@@ -102,6 +104,7 @@ def build(*, plan: WorkPlan, today: date, sort: str = "days") -> dict[str, Any]:
         "today": today,
         "current_quarter": next((q for q in quarters if q.number == current), None),
         "year": year,
+        "waiting_versions": waiting,
         "quarter_tally": per_quarter[current],
         "quarters": quarters,
         "areas": areas,

@@ -1,5 +1,7 @@
 """Evidence pages tried four ways, and what each user sees on them."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -204,6 +206,17 @@ def test_review_queue_filters(as_user, demo, item, version):
     assert body.count('class="card queue-item"') == 1 and "rekap.pdf" in body
     body = client.get(reverse("evidence:queue"), {"state": "approved"}).content.decode()
     assert body.count('class="card queue-item"') == 0
+
+
+def test_review_queue_shows_progress_per_area(as_user, demo, item, version):
+    """The panel "Progres per area" lists the six areas with approved/total (it was
+    always empty: the view passed nothing)."""
+    services.evidence_review(version=version, user=demo["users"]["tpi"], decision="approve")
+    body = as_user("tpi").get(reverse("evidence:queue")).content.decode()
+    panel = body[body.index("Progres per area") : body.index("</details>")]
+    assert panel.count("<li>") == 6
+    assert re.search(r'area-pw">PW</span>.*?<span class="pl-num">1/\d+</span>', panel, re.S)
+    assert '<span class="pl-num">0/' in panel
 
 
 def test_audit_page_filters(as_user, demo, item, version):

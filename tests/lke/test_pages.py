@@ -423,6 +423,9 @@ def test_pic_links_evidence_items_of_the_area(client, lke):
         assert f'<a href="{link}">' in article(html, PW_CHOICE)
         # The picker keeps them ticked.
         assert f'value="{p.pk}" id="u{PW_CHOICE}-ev{p.pk}" checked' in html
+    # Its summary counts them after the reload (it said "0 dipilih" with boxes ticked).
+    assert "Evidence di portal (2 dipilih)" in article(html, PW_CHOICE)
+    assert "Evidence di portal (0 dipilih)" in html  # the questions not answered
 
     # Unticking everything is a change too.
     post_answer(client, PW_CHOICE, value="A", note="Lihat laporan.")
@@ -569,6 +572,7 @@ def test_question_page_lists_every_area_item_without_javascript(client, lke):
     assert page.status_code == 200
     html = page.content.decode()
     assert html.count('name="evidence"') == len(pw)
+    assert "Evidence di portal (1 dipilih)" in html
     assert re.search(rf'value="{pw[1].pk}" id="u{PW_CHOICE}-ev{pw[1].pk}" checked', html)
     assert not re.search(rf'value="{pw[0].pk}" id="u{PW_CHOICE}-ev{pw[0].pk}" checked', html)
     client.force_login(lke["users"]["tpi"])
@@ -665,7 +669,13 @@ def test_area_score_follows_the_answers_in_the_users_language(client, lke):
     header = by_testid(body(client.get(area_url("PW"))), "area-score")
     share = fmt_id(pw.score / pw.max * 100)
     assert header.startswith(f"Nilai unit 1,50 dari {fmt_id(pw.max)} ({share} %)")
-    assert f"{pw.answered}/{pw.total} butir terjawab" in header
+    # Questions, counted as *Tugas saya* counts them (it said "3/22 butir" there and
+    # "3 dari 30 soal" here).
+    pw_soals = LkeQuestion.objects.filter(area_code="PW").count()
+    assert f"{len(PW_SUB_I_SOALS)} dari {pw_soals} soal dijawab" in header
+    client.force_login(lke["users"]["pic.pw"])
+    tasks = body(client.get("/tugas/"))
+    assert f"{len(PW_SUB_I_SOALS)} dari {pw_soals} soal dijawab" in tasks
     summary = body(client.get(url("summary", YEAR)))
     assert by_testid(summary, "area-pw-unit") == "1,50"
 

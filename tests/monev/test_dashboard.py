@@ -114,6 +114,25 @@ def test_heat_map_and_overdue_list_on_the_page(client, progress):
     assert by_pic.index("Aji Digda Aguna") < by_pic.index("Irene Septine")
 
 
+def test_waiting_counts_every_version_the_review_queue_holds(client, progress):
+    """An item in *Perlu revisi* with a newer file waiting: the item counts as revision,
+    and its waiting file still counts as waiting (the figure said 0 while the queue held
+    it)."""
+    users = progress["users"]
+    tl = EvidenceRequirement.objects.filter(
+        cell__quarter__plan__unit__code=UNIT_A, cell__quarter__number=1, cell__area__code="TL"
+    ).first()
+    upload(tl, users["pic.tl"], "lampiran.pdf")  # a second file of the item in revision
+    client.force_login(users["ketua"])
+    queue = client.get("/reviu/?tahun=2026").content.decode()
+    client.force_login(users["kepala"])
+    body = client.get(DASH).content.decode()
+    # b.pdf (MP) and lampiran.pdf (TL) wait; the queue lists both.
+    assert '<span class="stat-num" data-testid="waiting-versions">2</span>' in body
+    assert "berkas menunggu reviu" in body
+    assert "b.pdf" in queue and "lampiran.pdf" in queue
+
+
 def test_pic_records_realisation_beside_the_plan(client, demo):
     users = demo["users"]
     activity = Activity.objects.get(pokja__plan=demo["plan"], pokja__area__code="PW", number=2)
