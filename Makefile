@@ -44,7 +44,7 @@ setup: install
 
 run: setup
 	@$(BIN)/python manage.py portal_banner
-	$(BIN)/honcho start -f Procfile.dev
+	$(BIN)/python -m zi_portal.devrun Procfile.dev
 
 web: setup
 	$(BIN)/python manage.py runserver $(ZI_HOST):$(ZI_PORT)

@@ -12,9 +12,9 @@ then stops everything it started and removes the clone. Usage:
     python3 bench/first_run.py --rev main   # another revision, e.g. to compare
     python3 bench/first_run.py --env-as-is  # keep PYTHONDONTWRITEBYTECODE if it is set
 
-`make run` ends in honcho, which starts web, worker and beat each in a process group of
+`make run` ends in zi_portal.devrun, which starts web, worker and beat each in a process group of
 its own. Stopping therefore takes two steps: SIGTERM to the process group of `make`
-(honcho passes it on to its children's groups), then SIGTERM and, after a grace period,
+(devrun passes it on to its children's groups), then SIGTERM and, after a grace period,
 SIGKILL to any process left whose environment carries this run's marker variable. Only
 processes started by this script carry it. The environment of `make` is the caller's
 without the portal's own settings (DATABASE_URL, ZI_*, DJANGO_*, …) and, unless
@@ -63,7 +63,7 @@ STEPS = [
     ("lock install", "== installing requirements-dev.lock"),
     ("migrate", "manage.py migrate"),
     ("seed_demo", "manage.py seed_demo"),
-    ("honcho (web, worker, beat)", "honcho start"),
+    ("devrun (web, worker, beat)", "zi_portal.devrun"),
 ]
 
 
@@ -129,7 +129,7 @@ def answer(url: str) -> str | None:
 
 def cpu_of_children() -> float:
     """User + system CPU seconds of the children waited for so far (make, and through it
-    everything make and honcho waited for), a figure that does not depend on the load."""
+    everything make and devrun waited for), a figure that does not depend on the load."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 

@@ -17,7 +17,7 @@ class Decision(models.TextChoices):
 class ReviewState(models.TextChoices):
     """Where one version stands in review."""
 
-    PENDING = "pending", _("Menunggu review")
+    PENDING = "pending", _("Menunggu reviu")
     APPROVED = "approved", _("Disetujui")
     REVISE = "revise", _("Perlu revisi")
 
@@ -26,7 +26,7 @@ class ItemStatus(models.TextChoices):
     """An evidence item's status, derived from its current versions."""
 
     MISSING = "missing", _("Belum diunggah")
-    PENDING = "pending", _("Menunggu review")
+    PENDING = "pending", _("Menunggu reviu")
     REVISE = "revise", _("Perlu revisi")
     APPROVED = "approved", _("Disetujui")
 

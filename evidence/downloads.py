@@ -12,17 +12,20 @@ from .validation import TXT, TYPES_BY_CONTENT_TYPE, safe_filename
 
 def download_name(version: EvidenceVersion) -> str:
     file_type = TYPES_BY_CONTENT_TYPE.get(version.content_type, TXT)
-    return f"v{version.number}-{safe_filename(version.original_name, file_type)}"
+    prefix = f"berkas{version.file_no}"
+    if version.revision > 1:
+        prefix += f"-versi{version.revision}"
+    return f"{prefix}-{safe_filename(version.original_name, file_type)}"
 
 
 def version_file_response(version: EvidenceVersion) -> FileResponse:
     """Stream the stored bytes (local folder or S3 alike) in chunks."""
     if version.kind != Kind.FILE:
-        raise Http404(_("Versi %(n)s berupa tautan, bukan berkas.") % {"n": version.number})
+        raise Http404(_("%(label)s berupa tautan, bukan berkas.") % {"label": version.label})
     try:
         handle = default_storage.open(version.file.name, "rb")
     except FileNotFoundError as exc:
-        raise Http404(_("Berkas versi ini tidak ditemukan di penyimpanan.")) from exc
+        raise Http404(_("Berkas ini tidak ditemukan di penyimpanan.")) from exc
     response = FileResponse(
         handle,
         as_attachment=True,

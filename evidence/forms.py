@@ -15,15 +15,15 @@ class UploadMetaForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     evidence_date = forms.DateField(
-        label=_("Tanggal evidence"),
+        label=_("Tanggal bukti dukung"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         help_text=_(
-            "Tanggal yang dirujuk evidence (misalnya tanggal rapat), boleh berbeda dari "
+            "Tanggal yang dirujuk bukti dukung (misalnya tanggal rapat), boleh berbeda dari "
             "tanggal unggah."
         ),
-        error_messages={"invalid": _("Tanggal evidence tidak valid. Contoh: 02/03/2026.")},
+        error_messages={"invalid": _("Tanggal bukti dukung tidak valid. Contoh: 02/03/2026.")},
     )
 
 
@@ -63,7 +63,7 @@ class QueueFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[
-            (ReviewState.PENDING, _("Menunggu review")),
+            (ReviewState.PENDING, _("Menunggu reviu")),
             (ReviewState.REVISE, _("Perlu revisi")),
             (ReviewState.APPROVED, _("Disetujui")),
             ("all", _("Semua")),
@@ -76,7 +76,14 @@ class QueueFilterForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    requirement = forms.IntegerField(label=_("ID butir"), required=False, min_value=1)
+    butir = forms.CharField(
+        label=_("Butir"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("nama butir, mis. notulen")}),
+    )
+    # An item's own page links to its trail by id (hidden; people filter by name).
+    requirement = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     area = forms.ChoiceField(label=_("Area"), required=False)
     user = forms.ChoiceField(label=_("Pengguna"), required=False)
     date_from = forms.DateField(

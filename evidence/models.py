@@ -38,17 +38,22 @@ class EvidenceVersion(models.Model):
     after it is made, except for the withdrawal and supersession markers and the
     review state that its ``Review`` rows decide.
 
-    ``number`` counts the item's versions 1, 2, 3 … in upload order. A version is
-    *current* unless it was withdrawn or superseded by a replacement.
+    ``number`` counts the item's uploads 1, 2, 3 … in upload order (an internal
+    sequence). What people see is the *berkas* and its *versi*: an item holds berkas
+    (files and links) numbered 1, 2, 3 … (``file_no``); a berkas has versi 2, 3 …
+    (``revision``) only when it was replaced. A version is *current* unless it was
+    withdrawn or superseded by a replacement.
     """
 
     requirement = models.ForeignKey(
         "workplan.EvidenceRequirement",
         on_delete=models.PROTECT,
         related_name="versions",
-        verbose_name=_("kewajiban evidence"),
+        verbose_name=_("kewajiban bukti dukung"),
     )
-    number = models.PositiveIntegerField(_("versi"))
+    number = models.PositiveIntegerField(_("urutan unggah"))
+    file_no = models.PositiveIntegerField(_("berkas ke"), default=1)
+    revision = models.PositiveIntegerField(_("versi berkas"), default=1)
     kind = models.CharField(_("jenis"), max_length=8, choices=Kind.choices)
     file = models.FileField(_("berkas"), max_length=500, blank=True)
     url = models.URLField(_("tautan"), max_length=2000, blank=True)
@@ -57,7 +62,7 @@ class EvidenceVersion(models.Model):
     content_type = models.CharField(_("jenis isi"), max_length=120, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     note = models.TextField(_("catatan"), blank=True)
-    evidence_date = models.DateField(_("tanggal evidence"), null=True, blank=True)
+    evidence_date = models.DateField(_("tanggal bukti dukung"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -95,8 +100,8 @@ class EvidenceVersion(models.Model):
     objects = EvidenceVersionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("versi evidence")
-        verbose_name_plural = pgettext_lazy("jamak", "versi evidence")
+        verbose_name = _("versi bukti dukung")
+        verbose_name_plural = pgettext_lazy("jamak", "versi bukti dukung")
         ordering = ["requirement", "number"]
         constraints = [
             models.UniqueConstraint(
@@ -114,7 +119,14 @@ class EvidenceVersion(models.Model):
         indexes = [models.Index(fields=["requirement", "withdrawn_at", "superseded_at"])]
 
     def __str__(self) -> str:
-        return f"v{self.number} · {self.display_name}"
+        return f"{self.label} · {self.display_name}"
+
+    @property
+    def label(self) -> str:
+        """ "Berkas 2" or, once replaced, "Berkas 2 versi 3": the name people use."""
+        if self.revision > 1:
+            return _("Berkas %(b)s versi %(v)s") % {"b": self.file_no, "v": self.revision}
+        return _("Berkas %(b)s") % {"b": self.file_no}
 
     @property
     def display_name(self) -> str:
@@ -165,3 +177,50 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} · {self.version}"
+
+
+VersionReplyQuerySet = unit_queryset(
+    "version__requirement__cell__quarter__plan__unit", "VersionReplyQuerySet"
+)
+
+
+class VersionReply(models.Model):
+    """One message in the conversation on a version between its PIC side (the uploader,
+    the cell's PIC and pokja) and its reviewers: a question about a review, an answer
+    to it. Append-only: a reply is never changed or deleted, like the reviews it
+    answers. ``from_reviewer`` records on which side the author wrote, which decides
+    who is told of the reply."""
+
+    version = models.ForeignKey(
+        EvidenceVersion,
+        on_delete=models.PROTECT,
+        related_name="replies",
+        verbose_name=_("versi"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="evidence_replies",
+        verbose_name=_("penulis"),
+    )
+    from_reviewer = models.BooleanField(_("dari pereviu"), default=False)
+    text = models.TextField(_("balasan"))
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+
+    objects = VersionReplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("balasan reviu")
+        verbose_name_plural = pgettext_lazy("jamak", "balasan reviu")
+        ordering = ["version", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="version_reply_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} · {self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("Balasan tidak dapat diubah setelah dikirim."))
+        super().save(*args, **kwargs)

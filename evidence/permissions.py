@@ -25,10 +25,10 @@ def access_requirement(
         .first()
     )
     if requirement is None:
-        raise Http404(_("Butir evidence tidak ditemukan."))
+        raise Http404(_("Butir bukti dukung tidak ditemukan."))
     unit_id = getattr(user, "unit_id", None)
     if unit_id and requirement.cell.quarter.plan.unit_id != unit_id:
-        raise Http404(_("Butir evidence tidak ditemukan."))
+        raise Http404(_("Butir bukti dukung tidak ditemukan."))
     require(user, action, requirement.cell)
     return requirement
 
@@ -38,6 +38,6 @@ def access_version(user: Any, pk: int, action: Action = Action.VIEW_EVIDENCE) ->
         EvidenceVersion.objects.select_related("requirement", "uploaded_by").filter(pk=pk).first()
     )
     if version is None:
-        raise Http404(_("Versi evidence tidak ditemukan."))
+        raise Http404(_("Versi bukti dukung tidak ditemukan."))
     version.requirement = access_requirement(user, version.requirement_id, action)
     return version

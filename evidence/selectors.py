@@ -18,8 +18,8 @@ from zi_portal.accounts.permissions import Action, restrict_rows
 from zi_portal.core.models import AuditEvent
 from zi_portal.core.periods import current_quarter
 
-from .choices import ItemStatus, ReviewState
-from .models import EvidenceVersion, Review
+from .choices import Decision, ItemStatus, ReviewState
+from .models import EvidenceVersion, Review, VersionReply
 from .status import STATUS_ORDER, Tally, derive_status, is_late
 
 
@@ -115,11 +115,13 @@ class TaskGroup:
         return [i for i in self.items if i.status != ItemStatus.APPROVED]
 
 
-def my_tasks(*, user: Any, plan: WorkPlan, today: date) -> list[TaskGroup]:
+def my_tasks(*, user: Any, plan: WorkPlan, today: date, own_only: bool = False) -> list[TaskGroup]:
     """What the user must do: first the overdue items of earlier quarters (missing or
     needing revision), then the current and the next quarter (the first two before the
     year starts, the last one after it ends); within each, revisions first, then
-    missing, waiting, approved."""
+    missing, waiting, approved. ``own_only`` keeps the cells whose PIC the user is (the
+    Ketua Tim may upload everywhere, but only those are theirs). Items needing revision
+    carry the reviewer's latest comment; overdue ones their days late."""
     now = current_quarter(plan.year, today)
     current = [n for n in (now, now + 1) if n <= 4] if today.year <= plan.year else [now]
     quarters = list(Quarter.objects.filter(plan=plan).order_by("number"))
@@ -127,6 +129,8 @@ def my_tasks(*, user: Any, plan: WorkPlan, today: date) -> list[TaskGroup]:
     cells = CommitmentCell.objects.filter(
         quarter__plan=plan, quarter__number__in=earlier + current
     ).restrict(user, Action.UPLOAD_EVIDENCE)
+    if own_only:
+        cells = cells.filter(pic=user)
     items = with_status(
         EvidenceRequirement.objects.filter(cell__in=cells).select_related(
             "cell__quarter", "cell__area", "cell__pic"
@@ -145,6 +149,9 @@ def my_tasks(*, user: Any, plan: WorkPlan, today: date) -> list[TaskGroup]:
         for i in items
         if i.cell.quarter.number in earlier and is_late(i.status, i.cell.quarter, today)
     ]
+    _attach_revision_comments([i for i in items if i.status == ItemStatus.REVISE])
+    for i in late:
+        i.days_late = (today - i.cell.quarter.due_date).days
     if late:
         oldest = min(i.cell.quarter.due_date for i in late)
         groups.append(TaskGroup(None, ordered(late), (oldest - today).days))
@@ -153,6 +160,27 @@ def my_tasks(*, user: Any, plan: WorkPlan, today: date) -> list[TaskGroup]:
             in_quarter = [i for i in items if i.cell.quarter_id == quarter.pk]
             groups.append(TaskGroup(quarter, ordered(in_quarter), (quarter.due_date - today).days))
     return groups
+
+
+def _attach_revision_comments(items: list) -> None:
+    """``item.revision`` = the newest revision request on the item's current files."""
+    if not items:
+        return
+    latest = {}
+    reviews = (
+        Review.objects.filter(
+            version__requirement__in=[i.pk for i in items],
+            version__withdrawn_at__isnull=True,
+            version__superseded_at__isnull=True,
+            decision=Decision.REVISE,
+        )
+        .select_related("reviewer", "version")
+        .order_by("version__requirement_id", "-created_at", "-pk")
+    )
+    for review in reviews:
+        latest.setdefault(review.version.requirement_id, review)
+    for item in items:
+        item.revision = latest.get(item.pk)
 
 
 def review_queue(
@@ -182,7 +210,11 @@ def review_queue(
             Prefetch(
                 "reviews",
                 queryset=Review.objects.select_related("reviewer").order_by("created_at", "pk"),
-            )
+            ),
+            Prefetch(
+                "replies",
+                queryset=VersionReply.objects.select_related("author").order_by("created_at", "pk"),
+            ),
         )
         .order_by("uploaded_at", "pk")
     )
@@ -197,7 +229,11 @@ def item_history(requirement: EvidenceRequirement) -> list[EvidenceVersion]:
             Prefetch(
                 "reviews",
                 queryset=Review.objects.select_related("reviewer").order_by("created_at", "pk"),
-            )
+            ),
+            Prefetch(
+                "replies",
+                queryset=VersionReply.objects.select_related("author").order_by("created_at", "pk"),
+            ),
         )
         .order_by("-number")
     )
@@ -207,6 +243,7 @@ def audit_list(
     *,
     user: Any,
     requirement: int | None = None,
+    item_text: str | None = None,
     area: str | None = None,
     person: int | None = None,
     date_from: date | None = None,
@@ -218,6 +255,8 @@ def audit_list(
     ).select_related("actor", "area", "subject_user", "requirement__cell__quarter")
     if requirement:
         events = events.filter(requirement_id=requirement)
+    if item_text:
+        events = events.filter(requirement__text__icontains=item_text)
     if area:
         events = events.filter(area__code=area)
     if person:

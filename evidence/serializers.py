@@ -39,6 +39,8 @@ class VersionSerializer(serializers.ModelSerializer):
             "id",
             "requirement",
             "version",
+            "file_no",
+            "revision",
             "kind",
             "filename",
             "url",
@@ -108,7 +110,7 @@ class EvidenceInputSerializer(serializers.Serializer):
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={
             "invalid": _(
-                "Tanggal evidence tidak valid. Gunakan format TTTT-BB-HH, misalnya 2026-03-02."
+                "Tanggal bukti dukung tidak valid. Gunakan format TTTT-BB-HH, misalnya 2026-03-02."
             )
         },
     )

@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from workplan.models import EvidenceRequirement
@@ -52,13 +53,13 @@ def _check_replaces(requirement: EvidenceRequirement, replaces: EvidenceVersion 
     if replaces.requirement_id != requirement.pk:
         raise EvidenceRefused(
             code="invalid_replacement",
-            message=_("Versi yang diganti bukan milik butir evidence ini."),
+            message=_("Berkas yang diganti bukan milik butir bukti dukung ini."),
         )
     if not replaces.is_current:
         raise EvidenceRefused(
             code="invalid_replacement",
-            message=_("Versi %(n)s sudah ditarik atau digantikan; unggah sebagai versi baru saja.")
-            % {"n": replaces.number},
+            message=_("%(label)s sudah ditarik atau digantikan; unggah sebagai berkas baru saja.")
+            % {"label": replaces.label},
         )
 
 
@@ -75,12 +76,12 @@ def _refuse_duplicate(requirement: EvidenceRequirement, **match: str) -> None:
         raise EvidenceRefused(
             code="duplicate",
             message=_(
-                "Isi ini sama persis dengan versi %(n)s yang sudah ada (diunggah %(when)s oleh "
+                "Isi ini sama persis dengan %(label)s yang sudah ada (diunggah %(when)s oleh "
                 "%(who)s), jadi tidak diunggah ulang."
             )
             % {
-                "n": dup.number,
-                "when": timezone.localtime(dup.uploaded_at).strftime("%d/%m/%Y %H.%M"),
+                "label": dup.label,
+                "when": date_format(timezone.localtime(dup.uploaded_at), "DATETIME_FORMAT"),
                 "who": dup.uploaded_by.name,
             },
             status=409,
@@ -108,10 +109,22 @@ def _create_version(
                     replaced = EvidenceVersion.objects.select_for_update().get(pk=replaces.pk)
                     _check_replaces(locked, replaced)
                 before = item_status_of(locked)
-                last = EvidenceVersion.objects.filter(requirement=locked).aggregate(m=Max("number"))
+                last = EvidenceVersion.objects.filter(requirement=locked).aggregate(
+                    m=Max("number"), f=Max("file_no")
+                )
+                if replaces is not None:
+                    # A replacement is the next versi of the same berkas and keeps
+                    # its date unless a new one is given.
+                    file_no, revision = replaced.file_no, replaced.revision + 1
+                    if not fields.get("evidence_date"):
+                        fields["evidence_date"] = replaced.evidence_date
+                else:
+                    file_no, revision = (last["f"] or 0) + 1, 1
                 version = EvidenceVersion(
                     requirement=locked,
                     number=(last["m"] or 0) + 1,
+                    file_no=file_no,
+                    revision=revision,
                     uploaded_by=user,
                     replaces=replaces,
                     **fields,
@@ -128,12 +141,12 @@ def _create_version(
                     action=AuditAction.UPLOAD,
                     obj=version,
                     requirement=locked,
-                    summary=f"v{version.number} {version.display_name}"
-                    + (f" (mengganti v{replaces.number})" if replaces else ""),
+                    summary=f"{version.label} {version.display_name}"
+                    + (f" (mengganti {replaces.label})" if replaces else ""),
                     before={"status": before},
                     after={
                         "status": item_status_of(locked),
-                        "version": version.number,
+                        "version": version.label,
                         "sha256": version.sha256,
                         "size": version.size,
                     },
@@ -239,7 +252,7 @@ def evidence_withdraw(
     if version.withdrawn_at is not None:
         raise EvidenceRefused(
             code="already_withdrawn",
-            message=_("Versi %(n)s sudah ditarik sebelumnya.") % {"n": version.number},
+            message=_("%(label)s sudah ditarik sebelumnya.") % {"label": version.label},
             status=409,
         )
     before = item_status_of(version.requirement)
@@ -253,7 +266,7 @@ def evidence_withdraw(
         action=AuditAction.WITHDRAW,
         obj=version,
         requirement=version.requirement,
-        summary=f"v{version.number} {version.display_name}",
+        summary=f"{version.label} {version.display_name}",
         before={"status": before},
         after={"status": item_status_of(version.requirement), "reason": version.withdraw_reason},
     )
@@ -304,8 +317,8 @@ def evidence_review(
     if not version.is_current:
         raise EvidenceRefused(
             code="not_current",
-            message=_("Versi %(n)s sudah ditarik atau digantikan sehingga tidak dapat direviu.")
-            % {"n": version.number},
+            message=_("%(label)s sudah ditarik atau digantikan sehingga tidak dapat direviu.")
+            % {"label": version.label},
             status=409,
         )
     before = item_status_of(version.requirement)
@@ -324,7 +337,7 @@ def evidence_review(
         action=AuditAction.REVIEW,
         obj=version,
         requirement=version.requirement,
-        summary=f"v{version.number}: {review.get_decision_display()}"
+        summary=f"{version.label}: {review.get_decision_display()}"
         + (f" – {comment[:200]}" if comment else ""),
         before={"status": before, "version_state": ReviewState.PENDING},
         after={"status": item_status_of(version.requirement), "decision": decision},

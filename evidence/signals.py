@@ -7,3 +7,7 @@ from django.dispatch import Signal
 # A reviewer asked for a revision; ``review`` is the new Review row. Monitoring tells
 # the uploader (batched: see monev.receivers).
 revision_requested = Signal()
+
+# Someone wrote a reply on a version; ``reply`` is the new VersionReply row and
+# ``recipient_ids`` the people of the other side to tell (monev.receivers).
+reply_posted = Signal()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_plan
+from . import views, views_plan, views_review
 
 app_name = "evidence"
 
@@ -13,5 +13,8 @@ urlpatterns = [
     path("versi/<int:pk>/reviu/", views.review, name="review"),
     path("versi/<int:pk>/unduh/", views.download, name="download"),
     path("reviu/", views.review_queue, name="queue"),
+    path("reviu/setujui/", views_review.approve_selected, name="approve-selected"),
+    path("versi/<int:pk>/pratinjau/", views_review.preview, name="preview"),
+    path("versi/<int:pk>/balas/", views_review.reply, name="reply"),
     path("audit/", views.audit_trail, name="audit"),
 ]

@@ -119,7 +119,7 @@ def accepted_help() -> str:
 def _refuse_type(what: str) -> EvidenceRefused:
     return EvidenceRefused(
         code="unsupported_type",
-        message=_("%(what)s tidak diterima sebagai evidence. %(accepted)s")
+        message=_("%(what)s tidak diterima sebagai bukti dukung. %(accepted)s")
         % {"what": what, "accepted": accepted_help()},
         status=415,
     )

@@ -18,7 +18,7 @@ from zi_portal.core.paging import paginate
 from zi_portal.core.parsing import whole_number
 
 from . import selectors, services
-from .choices import ReviewState
+from .choices import Decision, ReviewState
 from .downloads import version_file_response
 from .forms import (
     AuditFilterForm,
@@ -49,7 +49,19 @@ def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": cell.quarter.plan,
             "item": item,
             "cell": cell,
-            "current": [v for v in history if v.is_current],
+            "current": sorted((v for v in history if v.is_current), key=lambda v: v.file_no),
+            "earlier": [v for v in history if not v.is_current],
+            "revision": max(
+                (
+                    r
+                    for v in history
+                    if v.is_current and v.review_state == ReviewState.REVISE
+                    for r in v.reviews.all()
+                    if r.decision == Decision.REVISE
+                ),
+                key=lambda r: (r.created_at, r.pk),
+                default=None,
+            ),
             "history": history,
             "may_upload": can(request.user, Action.UPLOAD_EVIDENCE, cell),
             "may_withdraw": can(request.user, Action.WITHDRAW_EVIDENCE, cell),
@@ -77,10 +89,13 @@ def requirement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
     """The page's upload form without JavaScript: several files, or one link."""
     requirement = access_requirement(request.user, pk, Action.UPLOAD_EVIDENCE)
-    if request.POST.get("kind") == "link":
-        form = LinkForm(request.POST)
-    else:
-        form = UploadMetaForm(request.POST)
+    as_link = request.POST.get("kind") == "link" or (
+        # A replacement may be a link instead of a file.
+        request.POST.get("replaces")
+        and request.POST.get("url", "").strip()
+        and not request.FILES.getlist("file")
+    )
+    form = LinkForm(request.POST) if as_link else UploadMetaForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -100,11 +115,11 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         "replaces": replaces,
         "ip": client_ip(request),
     }
-    if request.POST.get("kind") == "link":
+    if as_link:
         try:
             version = services.evidence_register_link(url=form.cleaned_data["url"], **common)
             messages.success(
-                request, _("Tautan disimpan sebagai versi %(n)s.") % {"n": version.number}
+                request, _("Tautan disimpan sebagai %(label)s.") % {"label": version.label}
             )
         except EvidenceRefused as exc:
             messages.error(request, exc.message)
@@ -123,8 +138,8 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
             version = services.evidence_upload_file(upload=upload_file, **common)
             messages.success(
                 request,
-                _("“%(name)s” diunggah sebagai versi %(n)s.")
-                % {"name": version.original_name, "n": version.number},
+                _("“%(name)s” diunggah sebagai %(label)s.")
+                % {"name": version.original_name, "label": version.label},
             )
         except EvidenceRefused as exc:
             messages.error(request, exc.message)
@@ -146,7 +161,8 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(
             request,
-            _("Versi %(n)s ditarik. Versi ini tetap tersimpan di riwayat.") % {"n": version.number},
+            _("%(label)s ditarik. Berkas ini tetap tersimpan di riwayat.")
+            % {"label": version.label},
         )
     except EvidenceRefused as exc:
         messages.error(request, exc.message)
@@ -170,8 +186,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(
                 request,
-                _("Versi %(n)s: %(decision)s.")
-                % {"n": version.number, "decision": result.get_decision_display()},
+                _("%(label)s: %(decision)s.")
+                % {"label": version.label, "decision": result.get_decision_display()},
             )
         except EvidenceRefused as exc:
             messages.error(request, exc.message)
@@ -227,6 +243,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     events = selectors.audit_list(
         user=request.user,
         requirement=filters.get("requirement"),
+        item_text=filters.get("butir") or None,
         area=filters.get("area") or None,
         person=int(filters["user"]) if filters.get("user") else None,
         date_from=filters.get("date_from"),

@@ -51,7 +51,7 @@ class Finding(models.Model):
         null=True,
         blank=True,
         related_name="findings",
-        verbose_name=_("butir evidence"),
+        verbose_name=_("butir bukti dukung"),
     )
     activity = models.ForeignKey(
         "workplan.Activity",
@@ -88,7 +88,7 @@ class Finding(models.Model):
         "evidence.EvidenceVersion",
         blank=True,
         related_name="findings",
-        verbose_name=_("evidence tindak lanjut"),
+        verbose_name=_("bukti dukung tindak lanjut"),
     )
     rejection_reason = models.TextField(_("alasan tidak diterima"), blank=True)
     created_by = models.ForeignKey(

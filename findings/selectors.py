@@ -123,7 +123,7 @@ def finding_target(plan: WorkPlan, data: Any) -> tuple[dict[str, Any], list[str]
         )
         if requirement is None:
             return {}, [
-                _("Butir evidence #%(id)s tidak ada dalam rencana ini.") % {"id": raw or "—"}
+                _("Butir bukti dukung #%(id)s tidak ada dalam rencana ini.") % {"id": raw or "—"}
             ]
         return {"requirement": requirement}, []
     if kind == "kegiatan":
@@ -138,7 +138,7 @@ def finding_target(plan: WorkPlan, data: Any) -> tuple[dict[str, Any], list[str]
         if activity is None:
             return {}, [_("Pilih kegiatan yang menjadi sasaran temuan.")]
         return {"activity": activity}, []
-    return {}, [_("Pilih sasaran temuan: sel matriks, butir evidence, atau kegiatan.")]
+    return {}, [_("Pilih sasaran temuan: sel matriks, butir bukti dukung, atau kegiatan.")]
 
 
 def plan_activities(plan: WorkPlan) -> QuerySet[Activity]:

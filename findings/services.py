@@ -57,7 +57,7 @@ def _target_area(plan: Any, *, cell: Any, requirement: Any, activity: Any):
     targets = [t for t in (cell, requirement, activity) if t is not None]
     if len(targets) != 1:
         raise FindingRefused(
-            _("Pilih tepat satu sasaran temuan: sel matriks, butir evidence, atau kegiatan.")
+            _("Pilih tepat satu sasaran temuan: sel matriks, butir bukti dukung, atau kegiatan.")
         )
     if cell is not None:
         plan_id, area = cell.quarter.plan_id, cell.area
@@ -169,7 +169,7 @@ def finding_follow_up(
             )
         )
         if len(versions) != len(ids):
-            raise FindingRefused(_("Evidence yang dipilih tidak termasuk rencana kerja ini."))
+            raise FindingRefused(_("Bukti dukung yang dipilih tidak termasuk rencana kerja ini."))
         before = finding.status
         finding.status = status
         finding.follow_up = follow_up

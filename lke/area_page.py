@@ -19,6 +19,7 @@ from . import scoring, selectors
 from .models import Side
 from .permissions import may_answer as may_answer_area
 from .summary import area_name
+from .templatetags.lke import percent, points
 
 HASIL = "HASIL"
 
@@ -42,6 +43,7 @@ class QuestionRow:
     tpi_value: object
     posted: dict | None = None
     error: str = ""
+    answered: bool = False  # by the unit (a value, not only a note)
     unit_form: dict = field(default_factory=dict)
     tpi_form: dict = field(default_factory=dict)
 
@@ -52,6 +54,19 @@ class QuestionRow:
     @property
     def tpi_label(self) -> str:
         return _answer_label(self.q, self.tpi)
+
+    def _badge(self, who: str, answer, value) -> str:
+        if self.q.answer_type == scoring.COUNT:
+            return f"{who}: {(answer.value if answer else '') or '—'}"
+        return f"{who}: {percent(value)}"
+
+    @property
+    def unit_badge(self) -> str:
+        return self._badge(_("Unit"), self.unit, self.unit_value)
+
+    @property
+    def tpi_badge(self) -> str:
+        return self._badge(_("TPI"), self.tpi, self.tpi_value)
 
     @property
     def uid(self) -> str:
@@ -102,6 +117,55 @@ class SubAreaBlock:
     percents: list[dict] = field(default_factory=list)
     depth: int = 0
     is_half: bool = False
+    answered: int = 0  # of the node's own questions, as soal_progress counts them
+    total: int = 0
+
+    def score_text(self, scored: bool) -> str:
+        text = f"{_('bobot')} {points(self.node.weight)}"
+        if scored:
+            s, t = points(self.unit.score), points(self.tpi.score)
+            text += " · " + _("unit %(s)s · TPI %(t)s") % {"s": s, "t": t}
+        return text
+
+    @property
+    def count_text(self) -> str:
+        return count_text(self.answered, self.total)
+
+
+def count_text(answered: int, total: int) -> str:
+    return _("%(a)s dari %(n)s soal dijawab") % {"a": answered, "n": total}
+
+
+def half_text(half: dict) -> str:
+    u, t = half["unit"], half["tpi"]
+    return _("unit %(s)s / %(m)s · TPI %(t)s") % {
+        "s": points(u.score),
+        "m": points(u.max),
+        "t": points(t.score),
+    }
+
+
+def percent_text(p: dict) -> str:
+    return f"{_('unit')} {percent(p['unit'])} · {_('TPI')} {percent(p['tpi'])}"
+
+
+def area_text(context: dict) -> str:
+    """The page's lead: the area's score and count (the Hasil part: its two halves)."""
+    area_u, area_t = context["area_u"], context["area_t"]
+    if area_u is None:
+        score = context["lke"].unit_score
+        return _(
+            "Birokrasi bersih dan akuntabel %(b)s · Pelayanan publik prima %(p)s (penilaian unit)"
+        ) % {"b": points(score.bersih), "p": points(score.prima)}
+    answered, total = context["soal"]
+    return _("Nilai unit %(s)s dari %(m)s (%(p)s) · TPI %(ts)s · %(a)s dari %(n)s soal dijawab") % {
+        "s": points(area_u.score),
+        "m": points(area_u.max),
+        "p": percent(area_u.share),
+        "ts": points(area_t.score),
+        "a": answered,
+        "n": total,
+    }
 
 
 def _leaf_blocks(node, unit_sub, tpi_sub, ctx, depth=0):
@@ -120,9 +184,8 @@ def _leaf_blocks(node, unit_sub, tpi_sub, ctx, depth=0):
             )
         )
     for p in node.percent_items:
-        block.percents.append(
-            {"item": p, "unit": ctx["u"].items.get(p.key), "tpi": ctx["t"].items.get(p.key)}
-        )
+        values = {"unit": ctx["u"].items.get(p.key), "tpi": ctx["t"].items.get(p.key)}
+        block.percents.append({"item": p, **values, "text": percent_text(values)})
     for child, uc, tc in zip(node.children, unit_sub.children, tpi_sub.children, strict=True):
         blocks += _leaf_blocks(child, uc, tc, ctx, depth + 1)
     return blocks
@@ -135,10 +198,12 @@ def area_context(
     code: str,
     failed: dict | None = None,
     only_soal: int | None = None,
+    picker: bool = True,
 ) -> dict:
     """The area page's context; ``only_soal``: just that question (its own page, with
     every evidence item of the area listed in its picker); ``failed``: the refused
-    answer (by soal id) shown again with its error."""
+    answer (by soal id) shown again with its error; ``picker=False``: without the
+    area's evidence list (what a saved answer's refresh needs)."""
     lke = selectors.plan_lke(plan, selectors.master_or_404(plan.year))
     code = code.upper()
     if code not in AREA_ORDER and code != HASIL:
@@ -198,7 +263,7 @@ def area_context(
             )
         evidence_cells = {"cell__quarter__plan": plan, "cell__area__code": code}
     evidence = []
-    if may_answer:
+    if may_answer and picker:
         evidence = with_status(
             EvidenceRequirement.objects.filter(**evidence_cells)
             .select_related("cell__quarter", "cell__area")
@@ -225,19 +290,81 @@ def area_context(
                 ]
     if only_soal is not None:
         halves = [h for h in halves if h["blocks"]]
-    return {
+    by_node = selectors.soal_progress_by_node(plan=plan, master=lke.master, area_code=area_code)
+    next_soal = None
+    for half in halves:
+        half["text"] = half_text(half) if half["unit"] else ""
+        for block in half["blocks"]:
+            block.answered, block.total = by_node.get(block.node.node_id, (0, 0))
+            block.text = block.score_text(bool(half["unit"]))
+            for row in block.rows:
+                row.answered = bool(row.unit and row.unit.value)
+                if next_soal is None and not row.answered:
+                    next_soal = row.q.soal_id
+    context = {
         "plan": plan,
         "lke": lke,
         "code": code,
         "area_u": area_u,
         "area_name": area_name(code),
         "area_t": area_t,
-        "soal": selectors.soal_progress(plan=plan, codes={code}).get(code, (0, 0)),
+        # Hasil questions have no area code: "" counts them, as for the areas.
+        "soal": selectors.soal_progress(plan=plan, codes={area_code}).get(area_code, (0, 0)),
+        "next_soal": next_soal,
         "halves": halves,
         "may_answer": may_answer,
         "may_assess": can(user, Action.ASSESS_LKE),
         "evidence_choices": evidence,
         "full_picker": only_soal is not None,
+        "autosave_texts": autosave_texts(),
         "area_codes": AREA_ORDER + [HASIL],
         "nav_active": "lke",
+    }
+    context["area_text"] = area_text(context)
+    context["jump_text"] = count_text(*context["soal"])
+    return context
+
+
+def autosave_texts() -> dict[str, str]:
+    """What lke-autosave.js shows (through ``json_script``: the page has no inline script)."""
+    return {
+        "saving": _("Menyimpan…"),
+        "saved": _("Tersimpan"),
+        "pending": _("Perubahan belum disimpan"),
+        "failed": _("Gagal menyimpan — coba lagi"),
+        "network": _("Portal tidak dapat dihubungi. Periksa koneksi Anda."),
+        "session": _("Sesi Anda mungkin telah berakhir. Muat ulang halaman lalu masuk lagi."),
+        "http": _("Portal menjawab dengan kode %(status)s."),
+        "extra": _("Catatan dan bukti dukung"),
+        "filled": _("terisi"),
+        "answered": _("sudah dijawab"),
+        "unanswered": _("belum dijawab"),
+    }
+
+
+def saved_state(*, user: Any, plan: WorkPlan, code: str, soal_id: int) -> dict:
+    """After an answer is saved: whether the unit has answered ``soal_id``, the area's
+    count, and the page's texts that change (scores, counts, the question's values) by
+    element id, the same texts the page prints."""
+    context = area_context(user=user, plan=plan, code=code, picker=False)
+    texts = {"lke-area-score": context["area_text"], "lke-jump-count": context["jump_text"]}
+    answered, badges = False, {}
+    for half in context["halves"]:
+        if half["text"]:
+            texts[f"half-{half['part']}-score"] = half["text"]
+        for block in half["blocks"]:
+            node = block.node.node_id
+            texts[f"sub-{node}-score"] = block.text
+            texts[f"sub-{node}-count"] = block.count_text
+            for p in block.percents:
+                texts[f"percent-{p['item'].key}-values"] = p["text"]
+            for row in block.rows:
+                if row.q.soal_id == soal_id:
+                    answered = row.answered
+                    badges = {"unit": row.unit_badge, "tpi": row.tpi_badge}
+    return {
+        "answered": answered,
+        "progress": list(context["soal"]),
+        "texts": texts,
+        "badges": badges,  # the question's two values, in the order its header shows them
     }

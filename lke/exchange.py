@@ -177,7 +177,7 @@ def import_jawaban_unit(
         unknown = [i for i in ids if i not in items] + [i for i in version_ids if i not in versions]
         if unknown:
             raise LkeRefused(
-                _("Soal %(id)s: tautan evidence %(ids)s bukan butir evidence unit ini.")
+                _("Soal %(id)s: tautan bukti dukung %(ids)s bukan butir bukti dukung unit ini.")
                 % {"id": soal_id, "ids": ", ".join(map(str, unknown))}
             )
         picked = [versions[i] for i in version_ids]

@@ -99,13 +99,13 @@ class LkeAnswer(TimeStampedModel):
         "workplan.EvidenceRequirement",
         blank=True,
         related_name="lke_answers",
-        verbose_name=_("butir evidence di portal"),
+        verbose_name=_("butir bukti dukung di portal"),
     )
     evidence_versions = models.ManyToManyField(
         "evidence.EvidenceVersion",
         blank=True,
         related_name="lke_answers",
-        verbose_name=_("versi evidence di portal"),
+        verbose_name=_("versi bukti dukung di portal"),
         help_text=_("Berkas atau tautan tertentu dari sebuah butir, bila bukan butirnya."),
     )
     revision = models.PositiveIntegerField(_("revisi"), default=0)
@@ -140,7 +140,7 @@ class LkeAnswerChange(models.Model):
     value = models.CharField(_("jawaban"), max_length=32, blank=True)
     note = models.TextField(_("catatan"), blank=True)
     support = models.TextField(_("bukti dukung lain"), blank=True)
-    evidence = models.JSONField(_("butir evidence"), default=list, blank=True)
+    evidence = models.JSONField(_("butir bukti dukung"), default=list, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -177,6 +177,16 @@ def answer_history(*, unit: Unit, question: LkeQuestion) -> QuerySet[LkeAnswerCh
     )
 
 
+def _answered_and_total(plan: WorkPlan, questions: QuerySet[LkeQuestion], group: str):
+    """``questions`` grouped by ``group`` with (answered by the unit, total): a question
+    counts as answered when the unit's answer has a value (a note alone does not)."""
+    answered = Q(answers__unit=plan.unit, answers__side=Side.UNIT, answers__value__gt="")
+    rows = questions.values(group).annotate(
+        total=Count("pk", distinct=True), answered=Count("answers", filter=answered)
+    )
+    return {r[group]: (r["answered"], r["total"]) for r in rows}
+
+
 def soal_progress(*, plan: WorkPlan, codes: set[str]) -> dict[str, tuple[int, int]]:
     """Per area code: (questions the unit has answered, questions) in ``plan``'s LKE. The
     one count of "soal dijawab" that the LKE area page and *Tugas saya* both show. One
@@ -184,13 +194,18 @@ def soal_progress(*, plan: WorkPlan, codes: set[str]) -> dict[str, tuple[int, in
     master = master_for_year(plan.year) if codes else None
     if master is None:
         return {}
-    answered = Q(answers__unit=plan.unit, answers__side=Side.UNIT, answers__value__gt="")
-    rows = (
-        LkeQuestion.objects.filter(master=master, area_code__in=codes)
-        .values("area_code")
-        .annotate(total=Count("pk", distinct=True), answered=Count("answers", filter=answered))
-    )
-    return {r["area_code"]: (r["answered"], r["total"]) for r in rows}
+    questions = LkeQuestion.objects.filter(master=master, area_code__in=codes)
+    return _answered_and_total(plan, questions, "area_code")
+
+
+def soal_progress_by_node(
+    *, plan: WorkPlan, master: LkeMaster, area_code: str
+) -> dict[int, tuple[int, int]]:
+    """Per sub-area node id: (answered, questions) of one area of ``master`` ("" is the
+    Hasil part), counted as ``soal_progress`` counts, so an area's sub-areas add up to
+    its count. One query."""
+    questions = LkeQuestion.objects.filter(master=master, area_code=area_code)
+    return _answered_and_total(plan, questions, "node_id")
 
 
 def lke_tasks(*, user: Any, plan: WorkPlan) -> list[dict]:

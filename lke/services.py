@@ -149,7 +149,7 @@ def _evidence_snapshot(items, versions=()) -> list[dict]:
         {
             "id": v.requirement_id,
             "version": v.pk,
-            "label": f"{v.requirement.cell} · {v.requirement.text[:80]} · v{v.number} "
+            "label": f"{v.requirement.cell} · {v.requirement.text[:80]} · {v.label} "
             f"{v.display_name[:80]}",
         }
         for v in versions

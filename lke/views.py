@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from zi_portal.core.exports import xlsx_response
 from zi_portal.core.parsing import whole_numbers
 
 from . import selectors, services
-from .area_page import HASIL, area_context
+from .area_page import HASIL, area_context, saved_state
 from .exchange import import_jawaban_unit, jawaban_unit
 from .models import Side
 from .permissions import access_question
@@ -65,10 +66,30 @@ def _ids(values: list[str]) -> set[int]:
     return set(whole_numbers(values))
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    """A save sent by lke-autosave.js (it asks for JSON); a plain form post gets pages."""
+    return "application/json" in request.headers.get("Accept", "") or request.headers.get(
+        "X-Requested-With", ""
+    ) in ("fetch", "XMLHttpRequest")
+
+
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
     """GET: the question on its own page (every evidence item listed, no script needed);
-    POST: save the unit's or the TPI's answer."""
+    POST: save the unit's or the TPI's answer (as JSON for lke-autosave.js: the page's
+    texts that changed, or the refusal in the user's language)."""
+    if request.method == "POST" and _wants_json(request):
+        try:
+            return _answer(request, year, soal_id, as_json=True)
+        except PermissionDenied as exc:
+            return JsonResponse({"ok": False, "error": str(exc)}, status=403)
+        except Http404 as exc:
+            message = exc.args[0] if exc.args else _("Halaman tidak ditemukan.")
+            return JsonResponse({"ok": False, "error": str(message)}, status=404)
+    return _answer(request, year, soal_id, as_json=False)
+
+
+def _answer(request: HttpRequest, year: int, soal_id: int, *, as_json: bool) -> HttpResponse:
     plan = access_plan(request.user, year, Action.VIEW_LKE)
     question = access_question(selectors.master_or_404(year), soal_id)
     code = question.area_code or HASIL
@@ -90,8 +111,8 @@ def answer(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
             if not complete:
                 raise LkeRefused(
                     _(
-                        "Sebagian butir evidence yang dipilih bukan milik area ini. Pilih butir "
-                        "dari daftar area ini saja."
+                        "Sebagian butir bukti dukung yang dipilih bukan milik area ini. "
+                        "Pilih butir dari daftar area ini saja."
                     ),
                     soal_id=soal_id,
                 )
@@ -108,6 +129,8 @@ def answer(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
             ip=client_ip(request),
         )
     except LkeRefused as exc:
+        if as_json:
+            return JsonResponse({"ok": False, "error": exc.message}, status=400)
         posted = {
             "side": side,
             "value": request.POST.get("value", ""),
@@ -120,6 +143,9 @@ def answer(request: HttpRequest, year: int, soal_id: int) -> HttpResponse:
         context = area_context(user=request.user, plan=plan, code=code, failed={soal_id: posted})
         messages.error(request, _("Jawaban belum disimpan. %(m)s") % {"m": exc.message})
         return render(request, "lke/area.html", context, status=400)
+    if as_json:
+        state = saved_state(user=request.user, plan=plan, code=code, soal_id=soal_id)
+        return JsonResponse({"ok": True, "changed": changed, "side": side, **state})
     if changed:
         messages.success(request, _("Jawaban soal %(id)s disimpan.") % {"id": soal_id})
     else:

@@ -50,7 +50,7 @@ MANIFEST_COLUMNS = [
     "area",
     "quarter",
     "item",
-    "version",
+    "berkas",
     "kind",
     "file",
     "original_name",
@@ -194,7 +194,7 @@ def _copy_verified(archive: zipfile.ZipFile, entry: Entry) -> int:
         source = default_storage.open(version.file.name, "rb")
     except FileNotFoundError as exc:
         raise BundleIntegrityError(
-            f"Berkas evidence {entry.path} (versi id {version.pk}) tidak ditemukan "
+            f"Berkas bukti dukung {entry.path} (versi id {version.pk}) tidak ditemukan "
             f"di penyimpanan: {version.file.name}"
         ) from exc
     with source, archive.open(info, "w") as target:
@@ -206,7 +206,7 @@ def _copy_verified(archive: zipfile.ZipFile, entry: Entry) -> int:
         version.size is not None and copied != version.size
     ):
         raise BundleIntegrityError(
-            f"Berkas evidence {entry.path} (versi id {version.pk}) di penyimpanan tidak "
+            f"Berkas bukti dukung {entry.path} (versi id {version.pk}) di penyimpanan tidak "
             f"sama dengan yang diunggah: SHA-256 {digest.hexdigest()} ({copied} bita), "
             f"seharusnya {version.sha256} ({version.size} bita)."
         )
@@ -224,7 +224,7 @@ def _manifest_row(entry: Entry) -> list[str | int]:
         entry.area,
         entry.quarter,
         entry.item,
-        v.number,
+        v.label,
         v.kind,
         entry.path if entry.is_file else v.url,
         v.original_name if entry.is_file else "",
@@ -280,9 +280,9 @@ def _index_html(
         "<!DOCTYPE html>",
         '<html lang="id"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Paket Evidence {escape(period)} · {escape(str(plan.unit))}</title>",
+        f"<title>Paket Bukti Dukung {escape(period)} · {escape(str(plan.unit))}</title>",
         f"<style>{INDEX_STYLE}</style></head><body>",
-        f"<h1>Paket Evidence Zona Integritas · {escape(period)}</h1>",
+        f"<h1>Paket Bukti Dukung Zona Integritas · {escape(period)}</h1>",
         f'<p class="meta">{escape(plan.unit.name)} — {escape(plan.title)}</p>',
         f'<p class="meta">Disusun {generated}. Berisi {summary["files"]} berkas '
         f"({escape(total)}) dan {summary['links']} tautan: versi terkini yang telah "
@@ -290,7 +290,7 @@ def _index_html(
         "</a>; kolom SHA-256 dapat dipakai untuk memeriksa keutuhan setiap berkas.</p>",
     ]
     if not entries:
-        parts.append('<p class="empty">Belum ada evidence yang disetujui untuk periode ini.</p>')
+        parts.append('<p class="empty">Belum ada bukti dukung yang disetujui untuk periode ini.</p>')
     current_area = current_group = None
     open_table = False
     for entry in entries:
@@ -307,7 +307,7 @@ def _index_html(
             current_group = entry.quarter
             parts.append(f"<h3>{escape(entry.quarter)}</h3>")
             parts.append(
-                "<table><thead><tr><th>No.</th><th>Butir evidence</th><th>Versi</th>"
+                "<table><thead><tr><th>No.</th><th>Butir bukti dukung</th><th>Berkas</th>"
                 "<th>Berkas / tautan</th><th>Ukuran</th><th>Diunggah</th><th>Disetujui</th>"
                 "<th>SHA-256</th></tr></thead><tbody>"
             )
@@ -336,7 +336,8 @@ def _index_row(entry: Entry) -> str:
     approved = f"{escape(entry.approved_by or '—')}<br>{_when_display(entry.approved_at)}"
     return (
         f'<tr><td class="num">{v.requirement.order}</td><td>{escape(entry.item)}</td>'
-        f'<td class="num">v{v.number}</td><td>{target}</td><td class="num">{escape(size)}</td>'
+        f'<td class="num">{escape(v.label)}</td><td>{target}</td>'
+        f'<td class="num">{escape(size)}</td>'
         f"<td>{uploaded}</td><td>{approved}</td><td>{sha}</td></tr>"
     )
 

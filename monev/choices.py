@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 class ReminderKind(models.TextChoices):
     UPCOMING = "upcoming", _("Batas waktu mendekat")
-    OVERDUE = "overdue", _("Evidence terlambat")
+    OVERDUE = "overdue", _("Bukti dukung terlambat")
     REVISION = "revision", _("Permintaan revisi")
     DIGEST = "digest", _("Ringkasan mingguan")
     REPORT = "report", _("Laporan siap")
     FINDING = "finding", _("Tindak lanjut temuan")
+    REPLY = "reply", _("Balasan reviu")
+    REALISATION = "realisation", _("Realisasi kegiatan belum dicatat")
 
 
 class MessageStatus(models.TextChoices):
@@ -28,7 +30,7 @@ class Realisation(models.TextChoices):
 class ReportKind(models.TextChoices):
     QUARTERLY = "quarterly", _("Laporan triwulan")
     ANNUAL = "annual", _("Laporan tahunan")
-    BUNDLE = "bundle", _("Paket evidence (ZIP)")
+    BUNDLE = "bundle", _("Paket bukti dukung (ZIP)")
 
 
 class ReportStatus(models.TextChoices):

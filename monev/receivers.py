@@ -2,9 +2,15 @@
 
 from django.conf import settings
 from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from evidence.signals import revision_requested
+from evidence.signals import reply_posted, revision_requested
 from zi_portal.core.queue import enqueue
+
+from .choices import ReminderKind
+from .models import Notification
 
 
 @receiver(revision_requested, dispatch_uid="monev.queue_revision_notice")
@@ -15,4 +21,48 @@ def queue_revision_notice(sender, review, **kwargs) -> None:
         "monev.tasks.notify_revisions",
         review.version.uploaded_by_id,
         countdown=settings.ZI_REVISION_BATCH_MINUTES * 60,
+    )
+
+
+@receiver(revision_requested, dispatch_uid="monev.notify_revision_in_portal")
+def notify_revision_in_portal(sender, review, **kwargs) -> None:
+    """The uploader sees a revision request in the portal at once, with the reviewer's
+    comment; only the e-mail waits for the batching window (its twin notification is
+    not made again, see ``sweep.deliver``)."""
+    version = review.version
+    uploader = version.uploaded_by
+    with translation.override(uploader.preferred_language or settings.LANGUAGE_CODE):
+        Notification.objects.create(
+            recipient=uploader,
+            kind=ReminderKind.REVISION,
+            title=_("Perlu revisi: %(item)s") % {"item": version.requirement.text[:200]},
+            body=_("%(who)s meminta revisi %(label)s: %(comment)s")
+            % {"who": review.reviewer.name, "label": version.label, "comment": review.comment},
+            url=reverse("evidence:item", args=[version.requirement_id]) + f"#v{version.number}",
+        )
+
+
+@receiver(reply_posted, dispatch_uid="monev.notify_reply")
+def notify_reply(sender, reply, recipient_ids, **kwargs) -> None:
+    """Tell the other side of the conversation in the portal (no e-mail: a reply is a
+    conversation, not a deadline), in the same transaction as the reply."""
+    version = reply.version
+    requirement = version.requirement
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(who)s membalas pada %(label)s, butir %(order)s %(cell)s") % {
+            "who": reply.author.name,
+            "label": version.label,
+            "order": requirement.order,
+            "cell": requirement.cell,
+        }
+    url = reverse("evidence:item", args=[requirement.pk]) + f"#v{version.number}"
+    Notification.objects.bulk_create(
+        Notification(
+            recipient_id=pk,
+            kind=ReminderKind.REPLY,
+            title=title[:255],
+            body=reply.text,
+            url=url,
+        )
+        for pk in recipient_ids
     )

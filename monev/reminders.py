@@ -243,7 +243,7 @@ def plan_revision_notices(reviews) -> list[Planned]:
         )
         line = _item_line(requirement, ItemStatus.REVISE)
         line.update(
-            {"version": version.number, "comment": review.comment, "reviewer": review.reviewer.name}
+            {"version": version.label, "comment": review.comment, "reviewer": review.reviewer.name}
         )
         entry.scopes.append(
             Scope(f"review-{review.pk}", "1", _cell_heading(requirement.cell), [line])

@@ -81,10 +81,16 @@ def report_context(
     for item in statuses.values():
         if item.cell.quarter.number in wanted:
             all_versions = by_item.get(item.pk, [])
-            item.version_count = len(all_versions)
+            item.file_count = sum(1 for v in all_versions if v.is_current)
             item.first_upload = all_versions[0].uploaded_at if all_versions else None
             item.last_upload = all_versions[-1].uploaded_at if all_versions else None
-            item.comments = [r for v in all_versions for r in v.reviews.all() if r.comment]
+            # The same comment given to several files of an item is printed once.
+            seen = set()
+            item.comments = []
+            for r in (r for v in all_versions for r in v.reviews.all() if r.comment):
+                if (r.reviewer_id, r.comment) not in seen:
+                    seen.add((r.reviewer_id, r.comment))
+                    item.comments.append(r)
             item.late = is_late(item.status, item.cell.quarter, today)
             items_by_cell[item.cell_id].append(item)
     areas = []

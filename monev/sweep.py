@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -37,13 +37,18 @@ log = logging.getLogger(__name__)
 # Marked for extraction here, translated when rendered in the recipient's language.
 SUBJECTS = {
     ReminderKind.UPCOMING: gettext_noop(
-        "Pengingat: batas waktu evidence %(quarter)s tinggal %(days)s hari"
+        "Pengingat: batas waktu bukti dukung %(quarter)s tinggal %(days)s hari"
     ),
-    ReminderKind.OVERDUE: gettext_noop("Evidence ZI terlambat: %(count)s butir belum lengkap"),
-    ReminderKind.REVISION: gettext_noop("Permintaan revisi evidence ZI (%(count)s butir)"),
+    ReminderKind.OVERDUE: gettext_noop("Bukti dukung ZI terlambat: %(count)s butir belum lengkap"),
+    ReminderKind.REVISION: gettext_noop("Permintaan revisi bukti dukung ZI (%(count)s butir)"),
     ReminderKind.DIGEST: gettext_noop("Ringkasan mingguan ZI %(unit)s – %(date)s"),
     ReminderKind.FINDING: gettext_noop("Tindak lanjut temuan terlambat (%(count)s temuan)"),
+    ReminderKind.REALISATION: gettext_noop(
+        "Realisasi kegiatan %(month)s belum dicatat (%(count)s kegiatan)"
+    ),
 }
+# The e-mail templates of a kind (monev/email/<name>.txt and .html); the rest: reminder.
+TEMPLATES = {ReminderKind.REALISATION: "realisation"}
 
 
 def _render(planned: Planned, scopes: list[Scope], today: date) -> dict[str, str]:
@@ -51,7 +56,9 @@ def _render(planned: Planned, scopes: list[Scope], today: date) -> dict[str, str
     count = sum(len(s.lines) for s in scopes)
     with translation.override(planned.recipient.preferred_language or settings.LANGUAGE_CODE):
         quarter = planned.context.get("quarter")
+        month = planned.context.get("month")
         subject = _(SUBJECTS[planned.kind]) % {
+            "month": formats.date_format(month, "YEAR_MONTH_FORMAT") if month else "",
             "quarter": quarter.label if quarter else "",
             "days": planned.context.get("days_left", ""),
             "count": count,
@@ -62,6 +69,7 @@ def _render(planned: Planned, scopes: list[Scope], today: date) -> dict[str, str
             {
                 ReminderKind.DIGEST: reverse("evidence:matrix", args=[planned.plan.year]),
                 ReminderKind.FINDING: reverse("findings:list"),
+                ReminderKind.REALISATION: reverse("monev:activities", args=[planned.plan.year]),
             }.get(planned.kind, reverse("monev:tasks"))
         )
         context = {
@@ -75,10 +83,12 @@ def _render(planned: Planned, scopes: list[Scope], today: date) -> dict[str, str
             "quarter": quarter,
             "days_left": planned.context.get("days_left"),
             "rows": planned.context.get("rows", []),
+            "month": month,
             "preferences_url": absolute_url("monev:preferences"),
         }
-        text = render_to_string("monev/email/reminder.txt", context)
-        html = render_to_string("monev/email/reminder.html", context)
+        name = TEMPLATES.get(planned.kind, "reminder")
+        text = render_to_string(f"monev/email/{name}.txt", context)
+        html = render_to_string(f"monev/email/{name}.html", context)
     return {"subject": subject, "text": text, "html": html, "url": link}
 
 
@@ -125,14 +135,15 @@ def deliver(planned: Planned, *, today: date, send_now: bool = False) -> Message
         message.body_html = rendered["html"]
         message.url = rendered["url"]
         message.save(update_fields=["subject", "body_text", "body_html", "url"])
-        Notification.objects.create(
-            recipient=planned.recipient,
-            message=message,
-            kind=planned.kind,
-            title=message.subject,
-            body=rendered["text"],
-            url=rendered["url"],
-        )
+        if planned.kind != ReminderKind.REVISION:  # those were shown at once (receivers.py)
+            Notification.objects.create(
+                recipient=planned.recipient,
+                message=message,
+                kind=planned.kind,
+                title=message.subject,
+                body=rendered["text"],
+                url=rendered["url"],
+            )
         if send_now:
             transaction.on_commit(lambda: _send_now(message.pk))
         else:

@@ -9,7 +9,7 @@ from celery import shared_task
 
 from zi_portal.core.dbretry import outlasting_database_restarts
 
-from . import services, sweep
+from . import monthly, services, sweep
 from .reports import report_build, reports_reap
 
 RETRYABLE = (smtplib.SMTPException, OSError)
@@ -47,6 +47,16 @@ def reminder_catch_up() -> int | None:
     """Beat runs this every ten minutes: the day's sweep, if its hour has passed and it
     has not run (beat could not hand it over); None when there is nothing to catch up."""
     return sweep.catch_up()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+@outlasting_database_restarts
+def realisation_reminders(today: str | None = None) -> int:
+    """Beat runs this every hour: on the first working day of a month (from the reminder
+    hour) the PICs hear once about last month's activities without realisation; on other
+    days it does nothing. ``today`` (YYYY-MM-DD) lets an operator replay a date."""
+    day = date.fromisoformat(today) if today else None
+    return len(monthly.run_monthly(today=day))
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -83,12 +83,22 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     if plan is None:
         return render(request, "workplan/plan_empty.html")
     today = timezone.localdate()
+    # Reviewers (Ketua Tim, TPI) see first what waits for their review; the Ketua's own
+    # items are the cells whose PIC they are, not every cell they may upload to.
+    reviewer = can(request.user, Action.REVIEW_EVIDENCE)
+    waiting = None
+    if reviewer:
+        queue = evidence_selectors.review_queue(plan=plan)
+        waiting = {"count": queue.count(), "oldest": list(queue[:5])}
     return render(
         request,
         "monev/my_tasks.html",
         {
             "plan": plan,
-            "groups": evidence_selectors.my_tasks(user=request.user, plan=plan, today=today),
+            "groups": evidence_selectors.my_tasks(
+                user=request.user, plan=plan, today=today, own_only=reviewer
+            ),
+            "waiting": waiting,
             "lke_tasks": lke_tasks(user=request.user, plan=plan),
             "today": today,
             "nav_active": "tasks",

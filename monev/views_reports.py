@@ -60,7 +60,9 @@ def report_request(request: HttpRequest) -> HttpResponse:
     plan = access_selected_plan(request.user, request.GET.get("tahun"))
     choice = request.POST.get("jenis", "")
     if plan is None or choice not in REPORT_CHOICES:
-        messages.error(request, _("Pilih jenis laporan: TW I–IV, tahunan, atau paket evidence."))
+        messages.error(
+            request, _("Pilih jenis laporan: TW I–IV, tahunan, atau paket bukti dukung.")
+        )
         return redirect("monev:reports")
     kind, quarter = REPORT_CHOICES[choice]
     report = queue_report(plan=plan, kind=kind, quarter=quarter, user=request.user)
@@ -74,7 +76,7 @@ def report_request(request: HttpRequest) -> HttpResponse:
 
 def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     report = access_ready_report(request.user, pk)
-    name = report.file.name.rsplit("/", 1)[-1]
+    name = report.download_name
     response = FileResponse(
         default_storage.open(report.file.name, "rb"),
         as_attachment=True,

@@ -249,6 +249,8 @@ A_OBJECT_ROUTES = {
     "evidence:withdraw": "version",
     "evidence:review": "version",
     "evidence:download": "version",
+    "evidence:preview": "version",
+    "evidence:reply": "version",
     "monev:notification_read": "notification",
     "monev:report_download": "report",
     "monev:message_resend": "message",

@@ -358,8 +358,8 @@ class EvidenceRequirement(TimeStampedModel):
     objects = EvidenceRequirementQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("kewajiban unggah evidence")
-        verbose_name_plural = pgettext_lazy("jamak", "kewajiban unggah evidence")
+        verbose_name = _("kewajiban unggah bukti dukung")
+        verbose_name_plural = pgettext_lazy("jamak", "kewajiban unggah bukti dukung")
         ordering = ["cell", "order"]
         constraints = [
             models.UniqueConstraint(fields=["cell", "order"], name="requirement_cell_order_unique"),

@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/v1/", include("evidence.urls_api")),
     path("api/", include("lke.urls_api")),
     path("lke/", include("lke.urls")),
+    path("cari/", include("search.urls")),
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     path(
         "api/docs/",

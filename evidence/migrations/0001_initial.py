@@ -6,102 +6,315 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('workplan', '0002_change_areas'),
+        ("workplan", "0002_change_areas"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='waktu')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='alamat IP')),
-                ('action', models.CharField(choices=[('evidence.upload', 'Unggah evidence'), ('evidence.withdraw', 'Tarik versi'), ('evidence.review', 'Reviu evidence'), ('user.roles', 'Ubah peran pengguna'), ('cell.pic', 'Ubah PIC sel'), ('pokja.member_add', 'Tambah anggota pokja'), ('pokja.member_remove', 'Keluarkan anggota pokja'), ('activity.months', 'Ubah bulan kegiatan')], db_index=True, max_length=40, verbose_name='tindakan')),
-                ('object_type', models.CharField(max_length=60, verbose_name='jenis objek')),
-                ('object_id', models.CharField(max_length=64, verbose_name='id objek')),
-                ('summary', models.CharField(max_length=500, verbose_name='ringkasan')),
-                ('before', models.JSONField(blank=True, default=dict, verbose_name='sebelum')),
-                ('after', models.JSONField(blank=True, default=dict, verbose_name='sesudah')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='pelaku')),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workplan.changearea', verbose_name='area')),
-                ('requirement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_events', to='workplan.evidencerequirement', verbose_name='kewajiban evidence')),
-                ('subject_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='pengguna terkait')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="waktu"),
+                ),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="alamat IP"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("evidence.upload", "Unggah evidence"),
+                            ("evidence.withdraw", "Tarik versi"),
+                            ("evidence.review", "Reviu evidence"),
+                            ("user.roles", "Ubah peran pengguna"),
+                            ("cell.pic", "Ubah PIC sel"),
+                            ("pokja.member_add", "Tambah anggota pokja"),
+                            ("pokja.member_remove", "Keluarkan anggota pokja"),
+                            ("activity.months", "Ubah bulan kegiatan"),
+                        ],
+                        db_index=True,
+                        max_length=40,
+                        verbose_name="tindakan",
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=60, verbose_name="jenis objek")),
+                ("object_id", models.CharField(max_length=64, verbose_name="id objek")),
+                ("summary", models.CharField(max_length=500, verbose_name="ringkasan")),
+                ("before", models.JSONField(blank=True, default=dict, verbose_name="sebelum")),
+                ("after", models.JSONField(blank=True, default=dict, verbose_name="sesudah")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pelaku",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workplan.changearea",
+                        verbose_name="area",
+                    ),
+                ),
+                (
+                    "requirement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_events",
+                        to="workplan.evidencerequirement",
+                        verbose_name="kewajiban evidence",
+                    ),
+                ),
+                (
+                    "subject_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pengguna terkait",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'jejak audit',
-                'verbose_name_plural': 'jejak audit',
-                'ordering': ['-at', '-pk'],
+                "verbose_name": "jejak audit",
+                "verbose_name_plural": "jejak audit",
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceVersion',
+            name="EvidenceVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='versi')),
-                ('kind', models.CharField(choices=[('file', 'Berkas'), ('link', 'Tautan')], max_length=8, verbose_name='jenis')),
-                ('file', models.FileField(blank=True, max_length=500, upload_to='', verbose_name='berkas')),
-                ('url', models.URLField(blank=True, max_length=2000, verbose_name='tautan')),
-                ('original_name', models.CharField(blank=True, max_length=255, verbose_name='nama berkas asli')),
-                ('size', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='ukuran (bita)')),
-                ('content_type', models.CharField(blank=True, max_length=120, verbose_name='jenis isi')),
-                ('sha256', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='SHA-256')),
-                ('note', models.TextField(blank=True, verbose_name='catatan')),
-                ('evidence_date', models.DateField(blank=True, null=True, verbose_name='tanggal evidence')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='diunggah')),
-                ('superseded_at', models.DateTimeField(blank=True, null=True, verbose_name='digantikan')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='ditarik')),
-                ('withdraw_reason', models.TextField(blank=True, verbose_name='alasan penarikan')),
-                ('review_state', models.CharField(choices=[('pending', 'Menunggu review'), ('approved', 'Disetujui'), ('revise', 'Perlu revisi')], db_index=True, default='pending', max_length=10, verbose_name='status reviu')),
-                ('replaces', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replacements', to='evidence.evidenceversion', verbose_name='menggantikan versi')),
-                ('requirement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='workplan.evidencerequirement', verbose_name='kewajiban evidence')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence_versions', to=settings.AUTH_USER_MODEL, verbose_name='diunggah oleh')),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ditarik oleh')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="versi")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("file", "Berkas"), ("link", "Tautan")],
+                        max_length=8,
+                        verbose_name="jenis",
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, max_length=500, upload_to="", verbose_name="berkas"
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=2000, verbose_name="tautan")),
+                (
+                    "original_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="nama berkas asli"),
+                ),
+                (
+                    "size",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="ukuran (bita)"
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.CharField(blank=True, max_length=120, verbose_name="jenis isi"),
+                ),
+                (
+                    "sha256",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=64, verbose_name="SHA-256"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="catatan")),
+                (
+                    "evidence_date",
+                    models.DateField(blank=True, null=True, verbose_name="tanggal evidence"),
+                ),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="diunggah"),
+                ),
+                (
+                    "superseded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="digantikan"),
+                ),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="ditarik"),
+                ),
+                ("withdraw_reason", models.TextField(blank=True, verbose_name="alasan penarikan")),
+                (
+                    "review_state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Menunggu review"),
+                            ("approved", "Disetujui"),
+                            ("revise", "Perlu revisi"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status reviu",
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replacements",
+                        to="evidence.evidenceversion",
+                        verbose_name="menggantikan versi",
+                    ),
+                ),
+                (
+                    "requirement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="workplan.evidencerequirement",
+                        verbose_name="kewajiban evidence",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence_versions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="diunggah oleh",
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="ditarik oleh",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'versi evidence',
-                'verbose_name_plural': 'versi evidence',
-                'ordering': ['requirement', 'number'],
+                "verbose_name": "versi evidence",
+                "verbose_name_plural": "versi evidence",
+                "ordering": ["requirement", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('approve', 'Disetujui'), ('revise', 'Perlu revisi')], max_length=10, verbose_name='keputusan')),
-                ('comment', models.TextField(blank=True, verbose_name='komentar')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='waktu')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence_reviews', to=settings.AUTH_USER_MODEL, verbose_name='pereviu')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='evidence.evidenceversion', verbose_name='versi')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[("approve", "Disetujui"), ("revise", "Perlu revisi")],
+                        max_length=10,
+                        verbose_name="keputusan",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="komentar")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="waktu"),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence_reviews",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pereviu",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="evidence.evidenceversion",
+                        verbose_name="versi",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reviu',
-                'verbose_name_plural': 'reviu',
-                'ordering': ['version', 'created_at', 'pk'],
+                "verbose_name": "reviu",
+                "verbose_name_plural": "reviu",
+                "ordering": ["version", "created_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='evidenceversion',
-            index=models.Index(fields=['requirement', 'withdrawn_at', 'superseded_at'], name='evidence_ev_require_b439e5_idx'),
+            model_name="evidenceversion",
+            index=models.Index(
+                fields=["requirement", "withdrawn_at", "superseded_at"],
+                name="evidence_ev_require_b439e5_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidenceversion',
-            constraint=models.UniqueConstraint(fields=('requirement', 'number'), name='evidence_version_number_unique'),
+            model_name="evidenceversion",
+            constraint=models.UniqueConstraint(
+                fields=("requirement", "number"), name="evidence_version_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidenceversion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'file'), ('url', ''), models.Q(('file', ''), _negated=True)), models.Q(('file', ''), ('kind', 'link'), models.Q(('url', ''), _negated=True)), _connector='OR'), name='evidence_version_file_xor_link'),
+            model_name="evidenceversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "file"), ("url", ""), models.Q(("file", ""), _negated=True)),
+                    models.Q(("file", ""), ("kind", "link"), models.Q(("url", ""), _negated=True)),
+                    _connector="OR",
+                ),
+                name="evidence_version_file_xor_link",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidenceversion',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='evidence_version_gte1'),
+            model_name="evidenceversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1)), name="evidence_version_gte1"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='review',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decision', 'revise'), _negated=True), models.Q(('comment', ''), _negated=True), _connector='OR'), name='review_revise_needs_comment'),
+            model_name="review",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("decision", "revise"), _negated=True),
+                    models.Q(("comment", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="review_revise_needs_comment",
+            ),
         ),
     ]

@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0001_initial'),
+        ("evidence", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('evidence.upload', 'Unggah evidence'), ('evidence.withdraw', 'Tarik versi'), ('evidence.review', 'Reviu evidence'), ('user.roles', 'Ubah peran pengguna'), ('cell.pic', 'Ubah PIC sel'), ('pokja.member_add', 'Tambah anggota pokja'), ('pokja.member_remove', 'Keluarkan anggota pokja'), ('activity.months', 'Ubah bulan kegiatan'), ('activity.realisation', 'Catat realisasi kegiatan')], db_index=True, max_length=40, verbose_name='tindakan'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("evidence.upload", "Unggah evidence"),
+                    ("evidence.withdraw", "Tarik versi"),
+                    ("evidence.review", "Reviu evidence"),
+                    ("user.roles", "Ubah peran pengguna"),
+                    ("cell.pic", "Ubah PIC sel"),
+                    ("pokja.member_add", "Tambah anggota pokja"),
+                    ("pokja.member_remove", "Keluarkan anggota pokja"),
+                    ("activity.months", "Ubah bulan kegiatan"),
+                    ("activity.realisation", "Catat realisasi kegiatan"),
+                ],
+                db_index=True,
+                max_length=40,
+                verbose_name="tindakan",
+            ),
         ),
     ]

@@ -5,14 +5,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0002_alter_auditevent_action'),
-        ('core', '0002_auditevent'),
+        ("evidence", "0002_alter_auditevent_action"),
+        ("core", "0002_auditevent"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.DeleteModel(name='AuditEvent')],
+            state_operations=[migrations.DeleteModel(name="AuditEvent")],
         ),
     ]

@@ -6,181 +6,389 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('workplan', '0002_change_areas'),
+        ("workplan", "0002_change_areas"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LkeMaster',
+            name="LkeMaster",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='tahun')),
-                ('generated_at', models.CharField(blank=True, max_length=40, verbose_name='dibuat PortalRB')),
-                ('total_soal', models.PositiveSmallIntegerField(verbose_name='jumlah soal')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256 berkas')),
-                ('source_name', models.CharField(blank=True, max_length=255, verbose_name='nama berkas')),
-                ('data', models.JSONField(verbose_name='isi master soal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="tahun")),
+                (
+                    "generated_at",
+                    models.CharField(blank=True, max_length=40, verbose_name="dibuat PortalRB"),
+                ),
+                ("total_soal", models.PositiveSmallIntegerField(verbose_name="jumlah soal")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256 berkas")),
+                (
+                    "source_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="nama berkas"),
+                ),
+                ("data", models.JSONField(verbose_name="isi master soal")),
             ],
             options={
-                'verbose_name': 'master soal LKE',
-                'verbose_name_plural': 'master soal LKE',
-                'ordering': ['-year'],
+                "verbose_name": "master soal LKE",
+                "verbose_name_plural": "master soal LKE",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='LkeQuestion',
+            name="LkeQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('soal_id', models.PositiveIntegerField(verbose_name='ID soal PortalRB')),
-                ('part', models.CharField(choices=[('pemenuhan', 'Pengungkit · Pemenuhan'), ('reform', 'Pengungkit · Reform'), ('bersih', 'Hasil · Birokrasi bersih dan akuntabel'), ('prima', 'Hasil · Pelayanan publik prima')], max_length=12, verbose_name='bagian')),
-                ('area_code', models.CharField(blank=True, max_length=3, verbose_name='area')),
-                ('node_id', models.PositiveIntegerField(verbose_name='ID sub-area')),
-                ('answer_type', models.CharField(max_length=12, verbose_name='jenis jawaban')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='urutan')),
-                ('master', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='lke.lkemaster')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("soal_id", models.PositiveIntegerField(verbose_name="ID soal PortalRB")),
+                (
+                    "part",
+                    models.CharField(
+                        choices=[
+                            ("pemenuhan", "Pengungkit · Pemenuhan"),
+                            ("reform", "Pengungkit · Reform"),
+                            ("bersih", "Hasil · Birokrasi bersih dan akuntabel"),
+                            ("prima", "Hasil · Pelayanan publik prima"),
+                        ],
+                        max_length=12,
+                        verbose_name="bagian",
+                    ),
+                ),
+                ("area_code", models.CharField(blank=True, max_length=3, verbose_name="area")),
+                ("node_id", models.PositiveIntegerField(verbose_name="ID sub-area")),
+                ("answer_type", models.CharField(max_length=12, verbose_name="jenis jawaban")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="urutan")),
+                (
+                    "master",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="lke.lkemaster",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'soal LKE',
-                'verbose_name_plural': 'soal LKE',
-                'ordering': ['master', 'order'],
+                "verbose_name": "soal LKE",
+                "verbose_name_plural": "soal LKE",
+                "ordering": ["master", "order"],
             },
         ),
         migrations.CreateModel(
-            name='LkeAnswer',
+            name="LkeAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('side', models.CharField(choices=[('unit', 'Unit'), ('tpi', 'TPI')], max_length=4, verbose_name='pihak')),
-                ('value', models.CharField(blank=True, max_length=32, verbose_name='jawaban')),
-                ('note', models.TextField(blank=True, verbose_name='catatan')),
-                ('support', models.TextField(blank=True, help_text='URL atau keterangan bukti dukung di luar portal.', verbose_name='bukti dukung lain')),
-                ('revision', models.PositiveIntegerField(default=0, verbose_name='revisi')),
-                ('evidence_items', models.ManyToManyField(blank=True, related_name='lke_answers', to='workplan.evidencerequirement', verbose_name='butir evidence di portal')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lke_answers', to='workplan.unit')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='lke.lkequestion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("unit", "Unit"), ("tpi", "TPI")],
+                        max_length=4,
+                        verbose_name="pihak",
+                    ),
+                ),
+                ("value", models.CharField(blank=True, max_length=32, verbose_name="jawaban")),
+                ("note", models.TextField(blank=True, verbose_name="catatan")),
+                (
+                    "support",
+                    models.TextField(
+                        blank=True,
+                        help_text="URL atau keterangan bukti dukung di luar portal.",
+                        verbose_name="bukti dukung lain",
+                    ),
+                ),
+                ("revision", models.PositiveIntegerField(default=0, verbose_name="revisi")),
+                (
+                    "evidence_items",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="lke_answers",
+                        to="workplan.evidencerequirement",
+                        verbose_name="butir evidence di portal",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lke_answers",
+                        to="workplan.unit",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answers",
+                        to="lke.lkequestion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'jawaban LKE',
-                'verbose_name_plural': 'jawaban LKE',
+                "verbose_name": "jawaban LKE",
+                "verbose_name_plural": "jawaban LKE",
             },
         ),
         migrations.CreateModel(
-            name='PortalRBToken',
+            name="PortalRBToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='nama')),
-                ('prefix', models.CharField(max_length=16, verbose_name='awalan')),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='dicabut')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='terakhir dipakai')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nama")),
+                ("prefix", models.CharField(max_length=16, verbose_name="awalan")),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="dicabut")),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="terakhir dipakai"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'token PortalRB',
-                'verbose_name_plural': 'token PortalRB',
-                'ordering': ['-created_at'],
+                "verbose_name": "token PortalRB",
+                "verbose_name_plural": "token PortalRB",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='PortalRBRequest',
+            name="PortalRBRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('path', models.CharField(max_length=300)),
-                ('status', models.PositiveSmallIntegerField()),
-                ('remote_addr', models.GenericIPAddressField(null=True)),
-                ('token', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='requests', to='lke.portalrbtoken')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("path", models.CharField(max_length=300)),
+                ("status", models.PositiveSmallIntegerField()),
+                ("remote_addr", models.GenericIPAddressField(null=True)),
+                (
+                    "token",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requests",
+                        to="lke.portalrbtoken",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'akses PortalRB',
-                'verbose_name_plural': 'akses PortalRB',
-                'ordering': ['-at'],
+                "verbose_name": "akses PortalRB",
+                "verbose_name_plural": "akses PortalRB",
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='Predicate',
+            name="Predicate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('kind', models.CharField(choices=[('WBK', 'Menuju WBK'), ('WBBM', 'Menuju WBBM')], max_length=4, verbose_name='predikat')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='tahun diperoleh')),
-                ('decree', models.CharField(blank=True, max_length=255, verbose_name='nomor keputusan')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='predicates', to='workplan.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("WBK", "Menuju WBK"), ("WBBM", "Menuju WBBM")],
+                        max_length=4,
+                        verbose_name="predikat",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="tahun diperoleh")),
+                (
+                    "decree",
+                    models.CharField(blank=True, max_length=255, verbose_name="nomor keputusan"),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="predicates",
+                        to="workplan.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'predikat unit',
-                'verbose_name_plural': 'predikat unit',
-                'ordering': ['-year'],
+                "verbose_name": "predikat unit",
+                "verbose_name_plural": "predikat unit",
+                "ordering": ["-year"],
             },
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Proposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='tahun')),
-                ('category', models.CharField(choices=[('WBK', 'WBK'), ('WBK-AFIRMASI', 'WBK-AFIRMASI'), ('WBBM', 'WBBM')], max_length=12, verbose_name='kategori')),
-                ('afirmasi', models.BooleanField(default=False, verbose_name='unit afirmasi')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='workplan.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="tahun")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("WBK", "WBK"),
+                            ("WBK-AFIRMASI", "WBK-AFIRMASI"),
+                            ("WBBM", "WBBM"),
+                        ],
+                        max_length=12,
+                        verbose_name="kategori",
+                    ),
+                ),
+                ("afirmasi", models.BooleanField(default=False, verbose_name="unit afirmasi")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="workplan.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pengusulan unit',
-                'verbose_name_plural': 'pengusulan unit',
-                'ordering': ['-year', 'unit__name'],
+                "verbose_name": "pengusulan unit",
+                "verbose_name_plural": "pengusulan unit",
+                "ordering": ["-year", "unit__name"],
             },
         ),
         migrations.CreateModel(
-            name='LkeAnswerChange',
+            name="LkeAnswerChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('revision', models.PositiveIntegerField(verbose_name='revisi')),
-                ('value', models.CharField(blank=True, max_length=32, verbose_name='jawaban')),
-                ('note', models.TextField(blank=True, verbose_name='catatan')),
-                ('support', models.TextField(blank=True, verbose_name='bukti dukung lain')),
-                ('evidence', models.JSONField(blank=True, default=list, verbose_name='butir evidence')),
-                ('changed_at', models.DateTimeField(auto_now_add=True, verbose_name='waktu')),
-                ('source', models.CharField(choices=[('web', 'Formulir'), ('import', 'Impor JSON')], max_length=8, verbose_name='sumber')),
-                ('answer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='lke.lkeanswer')),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("revision", models.PositiveIntegerField(verbose_name="revisi")),
+                ("value", models.CharField(blank=True, max_length=32, verbose_name="jawaban")),
+                ("note", models.TextField(blank=True, verbose_name="catatan")),
+                ("support", models.TextField(blank=True, verbose_name="bukti dukung lain")),
+                (
+                    "evidence",
+                    models.JSONField(blank=True, default=list, verbose_name="butir evidence"),
+                ),
+                ("changed_at", models.DateTimeField(auto_now_add=True, verbose_name="waktu")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("web", "Formulir"), ("import", "Impor JSON")],
+                        max_length=8,
+                        verbose_name="sumber",
+                    ),
+                ),
+                (
+                    "answer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="lke.lkeanswer",
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'riwayat jawaban LKE',
-                'verbose_name_plural': 'riwayat jawaban LKE',
-                'ordering': ['-revision'],
-                'constraints': [models.UniqueConstraint(fields=('answer', 'revision'), name='lke_change_revision')],
+                "verbose_name": "riwayat jawaban LKE",
+                "verbose_name_plural": "riwayat jawaban LKE",
+                "ordering": ["-revision"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("answer", "revision"), name="lke_change_revision"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='lkequestion',
-            constraint=models.UniqueConstraint(fields=('master', 'soal_id'), name='lke_question_unique'),
+            model_name="lkequestion",
+            constraint=models.UniqueConstraint(
+                fields=("master", "soal_id"), name="lke_question_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lkeanswer',
-            constraint=models.UniqueConstraint(fields=('unit', 'question', 'side'), name='lke_answer_unit_question_side'),
+            model_name="lkeanswer",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "question", "side"), name="lke_answer_unit_question_side"
+            ),
         ),
         migrations.AddIndex(
-            model_name='portalrbrequest',
-            index=models.Index(fields=['token', 'at'], name='lke_portalrb_token_at'),
+            model_name="portalrbrequest",
+            index=models.Index(fields=["token", "at"], name="lke_portalrb_token_at"),
         ),
         migrations.AddConstraint(
-            model_name='predicate',
-            constraint=models.UniqueConstraint(fields=('unit', 'kind'), name='lke_predicate_unit_kind'),
+            model_name="predicate",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "kind"), name="lke_predicate_unit_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.UniqueConstraint(fields=('unit', 'year'), name='lke_proposal_unit_year'),
+            model_name="proposal",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "year"), name="lke_proposal_unit_year"
+            ),
         ),
     ]

@@ -4,16 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0002_alter_auditevent_action'),
-        ('lke', '0001_initial'),
+        ("evidence", "0002_alter_auditevent_action"),
+        ("lke", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='lkeanswer',
-            name='evidence_versions',
-            field=models.ManyToManyField(blank=True, help_text='Berkas atau tautan tertentu dari sebuah butir, bila bukan butirnya.', related_name='lke_answers', to='evidence.evidenceversion', verbose_name='versi evidence di portal'),
+            model_name="lkeanswer",
+            name="evidence_versions",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Berkas atau tautan tertentu dari sebuah butir, bila bukan butirnya.",
+                related_name="lke_answers",
+                to="evidence.evidenceversion",
+                verbose_name="versi evidence di portal",
+            ),
         ),
     ]

@@ -6,89 +6,264 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('workplan', '0002_change_areas'),
+        ("workplan", "0002_change_areas"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('upcoming', 'Batas waktu mendekat'), ('overdue', 'Evidence terlambat'), ('revision', 'Permintaan revisi'), ('digest', 'Ringkasan mingguan')], max_length=12, verbose_name='jenis')),
-                ('subject', models.CharField(max_length=255, verbose_name='subjek')),
-                ('body_text', models.TextField(verbose_name='isi')),
-                ('body_html', models.TextField(verbose_name='isi HTML')),
-                ('url', models.CharField(blank=True, max_length=500, verbose_name='tautan')),
-                ('status', models.CharField(choices=[('queued', 'Dalam antrean'), ('sent', 'Terkirim'), ('failed', 'Gagal')], db_index=True, default='queued', max_length=8, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='percobaan')),
-                ('last_error', models.TextField(blank=True, verbose_name='kesalahan terakhir')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='dibuat')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='terkirim')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='messages', to=settings.AUTH_USER_MODEL, verbose_name='penerima')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("upcoming", "Batas waktu mendekat"),
+                            ("overdue", "Evidence terlambat"),
+                            ("revision", "Permintaan revisi"),
+                            ("digest", "Ringkasan mingguan"),
+                        ],
+                        max_length=12,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=255, verbose_name="subjek")),
+                ("body_text", models.TextField(verbose_name="isi")),
+                ("body_html", models.TextField(verbose_name="isi HTML")),
+                ("url", models.CharField(blank=True, max_length=500, verbose_name="tautan")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Dalam antrean"),
+                            ("sent", "Terkirim"),
+                            ("failed", "Gagal"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="percobaan")),
+                ("last_error", models.TextField(blank=True, verbose_name="kesalahan terakhir")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="dibuat"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="terkirim")),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="messages",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="penerima",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pesan',
-                'verbose_name_plural': 'pesan',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "pesan",
+                "verbose_name_plural": "pesan",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('upcoming', 'Batas waktu mendekat'), ('overdue', 'Evidence terlambat'), ('revision', 'Permintaan revisi'), ('digest', 'Ringkasan mingguan')], max_length=12, verbose_name='jenis')),
-                ('title', models.CharField(max_length=255, verbose_name='judul')),
-                ('body', models.TextField(verbose_name='isi')),
-                ('url', models.CharField(blank=True, max_length=500, verbose_name='tautan')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='dibuat')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='dibaca')),
-                ('message', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notification', to='monev.message', verbose_name='pesan')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='penerima')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("upcoming", "Batas waktu mendekat"),
+                            ("overdue", "Evidence terlambat"),
+                            ("revision", "Permintaan revisi"),
+                            ("digest", "Ringkasan mingguan"),
+                        ],
+                        max_length=12,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="judul")),
+                ("body", models.TextField(verbose_name="isi")),
+                ("url", models.CharField(blank=True, max_length=500, verbose_name="tautan")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="dibuat"),
+                ),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="dibaca")),
+                (
+                    "message",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification",
+                        to="monev.message",
+                        verbose_name="pesan",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="penerima",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notifikasi',
-                'verbose_name_plural': 'notifikasi',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['recipient', 'read_at'], name='monev_notif_recipie_133223_idx')],
+                "verbose_name": "notifikasi",
+                "verbose_name_plural": "notifikasi",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["recipient", "read_at"], name="monev_notif_recipie_133223_idx"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReminderPolicy',
+            name="ReminderPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('upcoming_days', models.JSONField(default=list, help_text='Mis. [14, 3]: pengingat 14 dan 3 hari sebelum batas waktu triwulan.', verbose_name='hari sebelum batas waktu')),
-                ('overdue_interval_days', models.PositiveSmallIntegerField(default=7, verbose_name='ulang pemberitahuan terlambat setiap (hari)')),
-                ('overdue_max_repeats', models.PositiveSmallIntegerField(default=4, verbose_name='paling banyak pemberitahuan terlambat')),
-                ('digest_weekday', models.PositiveSmallIntegerField(choices=[(0, 'Senin'), (1, 'Selasa'), (2, 'Rabu'), (3, 'Kamis'), (4, 'Jumat'), (5, 'Sabtu'), (6, 'Minggu')], default=0, verbose_name='hari ringkasan mingguan')),
-                ('send_on_weekends', models.BooleanField(default=False, verbose_name='kirim juga pada akhir pekan')),
-                ('plan', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='reminder_policy', to='workplan.workplan', verbose_name='rencana kerja')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "upcoming_days",
+                    models.JSONField(
+                        default=list,
+                        help_text="Mis. [14, 3]: pengingat 14 dan 3 hari sebelum batas waktu triwulan.",
+                        verbose_name="hari sebelum batas waktu",
+                    ),
+                ),
+                (
+                    "overdue_interval_days",
+                    models.PositiveSmallIntegerField(
+                        default=7, verbose_name="ulang pemberitahuan terlambat setiap (hari)"
+                    ),
+                ),
+                (
+                    "overdue_max_repeats",
+                    models.PositiveSmallIntegerField(
+                        default=4, verbose_name="paling banyak pemberitahuan terlambat"
+                    ),
+                ),
+                (
+                    "digest_weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Senin"),
+                            (1, "Selasa"),
+                            (2, "Rabu"),
+                            (3, "Kamis"),
+                            (4, "Jumat"),
+                            (5, "Sabtu"),
+                            (6, "Minggu"),
+                        ],
+                        default=0,
+                        verbose_name="hari ringkasan mingguan",
+                    ),
+                ),
+                (
+                    "send_on_weekends",
+                    models.BooleanField(default=False, verbose_name="kirim juga pada akhir pekan"),
+                ),
+                (
+                    "plan",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminder_policy",
+                        to="workplan.workplan",
+                        verbose_name="rencana kerja",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aturan pengingat',
-                'verbose_name_plural': 'aturan pengingat',
-                'constraints': [models.CheckConstraint(condition=models.Q(('digest_weekday__lte', 6)), name='policy_weekday_0_6'), models.CheckConstraint(condition=models.Q(('overdue_interval_days__gte', 1)), name='policy_interval_gte1')],
+                "verbose_name": "aturan pengingat",
+                "verbose_name_plural": "aturan pengingat",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("digest_weekday__lte", 6)), name="policy_weekday_0_6"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("overdue_interval_days__gte", 1)),
+                        name="policy_interval_gte1",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReminderRecord',
+            name="ReminderRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('upcoming', 'Batas waktu mendekat'), ('overdue', 'Evidence terlambat'), ('revision', 'Permintaan revisi'), ('digest', 'Ringkasan mingguan')], max_length=12, verbose_name='jenis')),
-                ('scope', models.CharField(max_length=40, verbose_name='lingkup')),
-                ('period', models.CharField(max_length=40, verbose_name='periode')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='records', to='monev.message', verbose_name='pesan')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reminder_records', to=settings.AUTH_USER_MODEL, verbose_name='penerima')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("upcoming", "Batas waktu mendekat"),
+                            ("overdue", "Evidence terlambat"),
+                            ("revision", "Permintaan revisi"),
+                            ("digest", "Ringkasan mingguan"),
+                        ],
+                        max_length=12,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("scope", models.CharField(max_length=40, verbose_name="lingkup")),
+                ("period", models.CharField(max_length=40, verbose_name="periode")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="monev.message",
+                        verbose_name="pesan",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reminder_records",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="penerima",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'catatan pengingat',
-                'verbose_name_plural': 'catatan pengingat',
-                'constraints': [models.UniqueConstraint(fields=('kind', 'recipient', 'scope', 'period'), name='reminder_once')],
+                "verbose_name": "catatan pengingat",
+                "verbose_name_plural": "catatan pengingat",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "recipient", "scope", "period"), name="reminder_once"
+                    )
+                ],
             },
         ),
     ]

@@ -6,32 +6,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0001_initial'),
-        ('monev', '0001_initial'),
-        ('workplan', '0002_change_areas'),
+        ("evidence", "0001_initial"),
+        ("monev", "0001_initial"),
+        ("workplan", "0002_change_areas"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ActivityRealisation',
+            name="ActivityRealisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.PositiveSmallIntegerField(verbose_name='bulan')),
-                ('status', models.CharField(choices=[('done', 'Terlaksana'), ('partial', 'Sebagian'), ('not_done', 'Tidak terlaksana')], max_length=10, verbose_name='realisasi')),
-                ('note', models.CharField(blank=True, max_length=1000, verbose_name='catatan')),
-                ('recorded_at', models.DateTimeField(auto_now=True, verbose_name='dicatat')),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='realisations', to='workplan.activity', verbose_name='kegiatan')),
-                ('evidence', models.ManyToManyField(blank=True, related_name='realisations', to='evidence.evidenceversion', verbose_name='evidence')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dicatat oleh')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.PositiveSmallIntegerField(verbose_name="bulan")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("done", "Terlaksana"),
+                            ("partial", "Sebagian"),
+                            ("not_done", "Tidak terlaksana"),
+                        ],
+                        max_length=10,
+                        verbose_name="realisasi",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=1000, verbose_name="catatan")),
+                ("recorded_at", models.DateTimeField(auto_now=True, verbose_name="dicatat")),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="realisations",
+                        to="workplan.activity",
+                        verbose_name="kegiatan",
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="realisations",
+                        to="evidence.evidenceversion",
+                        verbose_name="evidence",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="dicatat oleh",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'realisasi kegiatan',
-                'verbose_name_plural': 'realisasi kegiatan',
-                'ordering': ['activity', 'month'],
-                'constraints': [models.UniqueConstraint(fields=('activity', 'month'), name='realisation_once_a_month'), models.CheckConstraint(condition=models.Q(('month__gte', 1), ('month__lte', 12)), name='realisation_month_1_12')],
+                "verbose_name": "realisasi kegiatan",
+                "verbose_name_plural": "realisasi kegiatan",
+                "ordering": ["activity", "month"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("activity", "month"), name="realisation_once_a_month"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("month__gte", 1), ("month__lte", 12)),
+                        name="realisation_month_1_12",
+                    ),
+                ],
             },
         ),
     ]

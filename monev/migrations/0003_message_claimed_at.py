@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monev', '0002_activityrealisation'),
+        ("monev", "0002_activityrealisation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='message',
-            name='claimed_at',
-            field=models.DateTimeField(blank=True, help_text='Diisi selama satu worker mengirim pesan ini, agar tidak dikirim dua kali.', null=True, verbose_name='sedang dikirim sejak'),
+            model_name="message",
+            name="claimed_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Diisi selama satu worker mengirim pesan ini, agar tidak dikirim dua kali.",
+                null=True,
+                verbose_name="sedang dikirim sejak",
+            ),
         ),
     ]

@@ -6,85 +6,299 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evidence', '0002_alter_auditevent_action'),
-        ('monev', '0003_message_claimed_at'),
-        ('workplan', '0002_change_areas'),
+        ("evidence", "0002_alter_auditevent_action"),
+        ("monev", "0003_message_claimed_at"),
+        ("workplan", "0002_change_areas"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AreaNarrative',
+            name="AreaNarrative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('good_practice', models.TextField(blank=True, verbose_name='narasi praktik baik')),
-                ('impact', models.TextField(blank=True, verbose_name='narasi dampak')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workplan.changearea', verbose_name='area')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='narratives', to='workplan.workplan', verbose_name='rencana kerja')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='diubah oleh')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("good_practice", models.TextField(blank=True, verbose_name="narasi praktik baik")),
+                ("impact", models.TextField(blank=True, verbose_name="narasi dampak")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workplan.changearea",
+                        verbose_name="area",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="narratives",
+                        to="workplan.workplan",
+                        verbose_name="rencana kerja",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="diubah oleh",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'narasi area',
-                'verbose_name_plural': 'narasi area',
-                'constraints': [models.UniqueConstraint(fields=('plan', 'area'), name='narrative_plan_area_unique')],
+                "verbose_name": "narasi area",
+                "verbose_name_plural": "narasi area",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("plan", "area"), name="narrative_plan_area_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Finding',
+            name="Finding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(verbose_name='temuan')),
-                ('recommendation', models.TextField(verbose_name='rekomendasi tindakan')),
-                ('due_date', models.DateField(verbose_name='batas tindak lanjut')),
-                ('status', models.CharField(choices=[('open', 'Terbuka'), ('in_progress', 'Dalam proses'), ('done', 'Selesai'), ('not_accepted', 'Tidak diterima')], db_index=True, default='open', max_length=14, verbose_name='status')),
-                ('follow_up', models.TextField(blank=True, verbose_name='tindak lanjut')),
-                ('rejection_reason', models.TextField(blank=True, verbose_name='alasan tidak diterima')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dicatat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='ditutup')),
-                ('activity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='workplan.activity', verbose_name='kegiatan')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='workplan.changearea', verbose_name='area')),
-                ('cell', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='workplan.commitmentcell', verbose_name='sel')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='dicatat oleh')),
-                ('follow_up_evidence', models.ManyToManyField(blank=True, related_name='findings', to='evidence.evidenceversion', verbose_name='evidence tindak lanjut')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_findings', to=settings.AUTH_USER_MODEL, verbose_name='penanggung jawab')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='workplan.workplan', verbose_name='rencana kerja')),
-                ('requirement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='findings', to='workplan.evidencerequirement', verbose_name='butir evidence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="temuan")),
+                ("recommendation", models.TextField(verbose_name="rekomendasi tindakan")),
+                ("due_date", models.DateField(verbose_name="batas tindak lanjut")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Terbuka"),
+                            ("in_progress", "Dalam proses"),
+                            ("done", "Selesai"),
+                            ("not_accepted", "Tidak diterima"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=14,
+                        verbose_name="status",
+                    ),
+                ),
+                ("follow_up", models.TextField(blank=True, verbose_name="tindak lanjut")),
+                (
+                    "rejection_reason",
+                    models.TextField(blank=True, verbose_name="alasan tidak diterima"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dicatat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="ditutup")),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="findings",
+                        to="workplan.activity",
+                        verbose_name="kegiatan",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="findings",
+                        to="workplan.changearea",
+                        verbose_name="area",
+                    ),
+                ),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="findings",
+                        to="workplan.commitmentcell",
+                        verbose_name="sel",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="dicatat oleh",
+                    ),
+                ),
+                (
+                    "follow_up_evidence",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="findings",
+                        to="evidence.evidenceversion",
+                        verbose_name="evidence tindak lanjut",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_findings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="penanggung jawab",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="findings",
+                        to="workplan.workplan",
+                        verbose_name="rencana kerja",
+                    ),
+                ),
+                (
+                    "requirement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="findings",
+                        to="workplan.evidencerequirement",
+                        verbose_name="butir evidence",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'temuan',
-                'verbose_name_plural': 'temuan',
-                'ordering': ['due_date', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'not_accepted'), _negated=True), models.Q(('rejection_reason', ''), _negated=True), _connector='OR'), name='finding_rejection_needs_reason')],
+                "verbose_name": "temuan",
+                "verbose_name_plural": "temuan",
+                "ordering": ["due_date", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "not_accepted"), _negated=True),
+                            models.Q(("rejection_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="finding_rejection_needs_reason",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('quarterly', 'Laporan triwulan'), ('annual', 'Laporan tahunan'), ('bundle', 'Paket evidence (ZIP)')], max_length=10, verbose_name='jenis')),
-                ('quarter', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='triwulan')),
-                ('status', models.CharField(choices=[('queued', 'Dalam antrean'), ('building', 'Sedang disusun'), ('ready', 'Siap diunduh'), ('failed', 'Gagal')], db_index=True, default='queued', max_length=10, verbose_name='status')),
-                ('error', models.TextField(blank=True, verbose_name='kesalahan')),
-                ('file', models.FileField(blank=True, max_length=500, upload_to='', verbose_name='berkas')),
-                ('size', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='ukuran')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='parameter')),
-                ('requested_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='diminta')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='mulai disusun')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='selesai')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='percobaan')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='workplan.workplan', verbose_name='rencana kerja')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='diminta oleh')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("quarterly", "Laporan triwulan"),
+                            ("annual", "Laporan tahunan"),
+                            ("bundle", "Paket evidence (ZIP)"),
+                        ],
+                        max_length=10,
+                        verbose_name="jenis",
+                    ),
+                ),
+                (
+                    "quarter",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="triwulan"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Dalam antrean"),
+                            ("building", "Sedang disusun"),
+                            ("ready", "Siap diunduh"),
+                            ("failed", "Gagal"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="kesalahan")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, max_length=500, upload_to="", verbose_name="berkas"
+                    ),
+                ),
+                (
+                    "size",
+                    models.PositiveBigIntegerField(blank=True, null=True, verbose_name="ukuran"),
+                ),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="SHA-256")),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="parameter")),
+                (
+                    "requested_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="diminta"),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="mulai disusun"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="selesai"),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="percobaan")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="workplan.workplan",
+                        verbose_name="rencana kerja",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="diminta oleh",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'laporan',
-                'verbose_name_plural': 'laporan',
-                'ordering': ['-requested_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('quarter__isnull', True), models.Q(('quarter__gte', 1), ('quarter__lte', 4)), _connector='OR'), name='report_quarter_1_4')],
+                "verbose_name": "laporan",
+                "verbose_name_plural": "laporan",
+                "ordering": ["-requested_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("quarter__isnull", True),
+                            models.Q(("quarter__gte", 1), ("quarter__lte", 4)),
+                            _connector="OR",
+                        ),
+                        name="report_quarter_1_4",
+                    )
+                ],
             },
         ),
     ]

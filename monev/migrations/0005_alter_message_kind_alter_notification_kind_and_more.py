@@ -4,25 +4,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monev', '0004_areanarrative_finding_report'),
+        ("monev", "0004_areanarrative_finding_report"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='message',
-            name='kind',
-            field=models.CharField(choices=[('upcoming', 'Batas waktu mendekat'), ('overdue', 'Evidence terlambat'), ('revision', 'Permintaan revisi'), ('digest', 'Ringkasan mingguan'), ('report', 'Laporan siap'), ('finding', 'Tindak lanjut temuan')], max_length=12, verbose_name='jenis'),
+            model_name="message",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("upcoming", "Batas waktu mendekat"),
+                    ("overdue", "Evidence terlambat"),
+                    ("revision", "Permintaan revisi"),
+                    ("digest", "Ringkasan mingguan"),
+                    ("report", "Laporan siap"),
+                    ("finding", "Tindak lanjut temuan"),
+                ],
+                max_length=12,
+                verbose_name="jenis",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('upcoming', 'Batas waktu mendekat'), ('overdue', 'Evidence terlambat'), ('revision', 'Permintaan revisi'), ('digest', 'Ringkasan mingguan'), ('report', 'Laporan siap'), ('finding', 'Tindak lanjut temuan')], max_length=12, verbose_name='jenis'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("upcoming", "Batas waktu mendekat"),
+                    ("overdue", "Evidence terlambat"),
+                    ("revision", "Permintaan revisi"),
+                    ("digest", "Ringkasan mingguan"),
+                    ("report", "Laporan siap"),
+                    ("finding", "Tindak lanjut temuan"),
+                ],
+                max_length=12,
+                verbose_name="jenis",
+            ),
         ),
         migrations.AlterField(
-            model_name='reminderrecord',
-            name='kind',
-            field=models.CharField(choices=[('upcoming', 'Batas waktu mendekat'), ('overdue', 'Evidence terlambat'), ('revision', 'Permintaan revisi'), ('digest', 'Ringkasan mingguan'), ('report', 'Laporan siap'), ('finding', 'Tindak lanjut temuan')], max_length=12, verbose_name='jenis'),
+            model_name="reminderrecord",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("upcoming", "Batas waktu mendekat"),
+                    ("overdue", "Evidence terlambat"),
+                    ("revision", "Permintaan revisi"),
+                    ("digest", "Ringkasan mingguan"),
+                    ("report", "Laporan siap"),
+                    ("finding", "Tindak lanjut temuan"),
+                ],
+                max_length=12,
+                verbose_name="jenis",
+            ),
         ),
     ]

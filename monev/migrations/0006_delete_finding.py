@@ -5,14 +5,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monev', '0005_alter_message_kind_alter_notification_kind_and_more'),
-        ('findings', '0001_initial'),
+        ("monev", "0005_alter_message_kind_alter_notification_kind_and_more"),
+        ("findings", "0001_initial"),
     ]
 
     operations = [
         migrations.SeparateDatabaseAndState(
-            state_operations=[migrations.DeleteModel(name='Finding')],
+            state_operations=[migrations.DeleteModel(name="Finding")],
         ),
     ]

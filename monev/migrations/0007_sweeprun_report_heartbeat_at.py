@@ -4,29 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monev', '0006_delete_finding'),
+        ("monev", "0006_delete_finding"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SweepRun',
+            name="SweepRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True, verbose_name='tanggal')),
-                ('finished_at', models.DateTimeField(verbose_name='selesai')),
-                ('messages', models.PositiveIntegerField(default=0, verbose_name='pesan dibuat')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(unique=True, verbose_name="tanggal")),
+                ("finished_at", models.DateTimeField(verbose_name="selesai")),
+                ("messages", models.PositiveIntegerField(default=0, verbose_name="pesan dibuat")),
             ],
             options={
-                'verbose_name': 'putaran pengingat',
-                'verbose_name_plural': 'putaran pengingat',
-                'ordering': ['-day'],
+                "verbose_name": "putaran pengingat",
+                "verbose_name_plural": "putaran pengingat",
+                "ordering": ["-day"],
             },
         ),
         migrations.AddField(
-            model_name='report',
-            name='heartbeat_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='detak terakhir'),
+            model_name="report",
+            name="heartbeat_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="detak terakhir"),
         ),
     ]

@@ -33,7 +33,7 @@ class ActivityRealisation(models.Model):
         "evidence.EvidenceVersion",
         blank=True,
         related_name="realisations",
-        verbose_name=_("evidence"),
+        verbose_name=_("bukti dukung"),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from workplan.choices import QUARTER_LABELS
 from zi_portal.accounts.permissions import RestrictedQuerySet
 
 from ..choices import ReportKind, ReportStatus
@@ -69,5 +72,20 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        period = f"TW {self.quarter}" if self.quarter else _("tahunan")
+        period = QUARTER_LABELS[self.quarter] if self.quarter else _("tahunan")
         return f"{self.get_kind_display()} {self.plan.year} {period}"
+
+    @property
+    def download_name(self) -> str:
+        """An Indonesian file name: laporan-monev-triwulan-2026-tw-ii-pusbang-….pdf."""
+        stem = {
+            "quarterly": "laporan-monev-triwulan",
+            "annual": "laporan-monev-tahunan",
+            "bundle": "paket-bukti-dukung",
+        }.get(self.kind, "laporan")
+        period = QUARTER_LABELS[self.quarter].lower().replace(" ", "-") if self.quarter else ""
+        when = self.finished_at or self.requested_at
+        made = timezone.localtime(when).strftime("%Y%m%d") if when else ""
+        parts = [stem, str(self.plan.year), period, slugify(self.plan.unit.code), made]
+        extension = self.file.name.rsplit(".", 1)[-1] if self.file else "pdf"
+        return "-".join(p for p in parts if p) + f".{extension}"

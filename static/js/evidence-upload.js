@@ -121,6 +121,9 @@
   Array.prototype.forEach.call(document.querySelectorAll("form[data-upload-url]"), function (form) {
     var input = form.querySelector("input[type=file]");
     form.addEventListener("submit", function (ev) {
+      /* A replacement given as a link goes through the plain form post. */
+      var link = form.querySelector("input[name=url]");
+      if (link && link.value && !(input && input.files.length)) { return; }
       ev.preventDefault();
       start(form, input ? input.files : []);
     });

@@ -188,7 +188,7 @@ def test_heat_map_counts_an_approved_upload(
     versions = page.locator("#versi article.version")
     expect(versions).to_have_count(1)
     expect(versions.first.locator(".vname")).to_have_text(pdf.name)
-    expect(status).to_have_text("Menunggu review")
+    expect(status).to_have_text("Menunggu reviu")
     sign_out(page, live_server)
 
     # 3. The TPI approves it from the review queue.
@@ -200,7 +200,7 @@ def test_heat_map_counts_an_approved_upload(
     expect(queue.locator(".queue-title")).to_have_text(f"1. {ITEM_TEXT}")
     expect(queue.locator(".eyebrow")).to_contain_text("TW I")
     queue.get_by_role("button", name="Setujui").click()
-    expect(page.locator(".messages")).to_contain_text("Versi 1: Disetujui.")
+    expect(page.locator(".messages")).to_contain_text("Berkas 1: Disetujui.")
     expect(queue).to_have_count(0)
     sign_out(page, live_server)
 
@@ -220,7 +220,7 @@ def test_heat_map_counts_an_approved_upload(
     expect(feed).to_have_count(2)
     expect(feed.first).to_contain_text("Asesor TPI (demo)")
     expect(feed.first).to_contain_text("menyetujui")
-    expect(feed.first).to_contain_text(f"v1 · {ITEM_CELL} – {ITEM_TEXT}")
+    expect(feed.first).to_contain_text(f"Berkas 1 · {ITEM_CELL} – {ITEM_TEXT}")
     expect(feed.nth(1)).to_contain_text("Annisa Nurul Aini Firdaus")
     expect(feed.nth(1)).to_contain_text("mengunggah")
     width = page_width(page)

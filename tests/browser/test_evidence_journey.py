@@ -113,13 +113,13 @@ def test_evidence_journey(
     expect(page.get_by_role("heading", level=1)).to_have_text(f"5. {ITEM_TEXT}")
     expect(page.locator(".item-head .eyebrow")).to_contain_text("Irene Septine")
     expect(status).to_have_text("Belum diunggah")
-    expect(page.locator("#versi .empty")).to_have_text("Belum ada evidence untuk butir ini.")
+    expect(page.locator("#versi .empty")).to_have_text("Belum ada bukti dukung untuk butir ini.")
 
     # 2. Three files at once: two PDFs and an HTML page pretending to be one.
     upload = page.locator("#unggah form.upload-form")
     page.set_input_files("#id_file", chosen)
     upload.get_by_label("Catatan singkat").fill(NOTE)
-    upload.get_by_label("Tanggal evidence").fill("2026-05-04")
+    upload.get_by_label("Tanggal bukti dukung").fill("2026-05-04")
     upload_ready(page)
     upload.get_by_role("button", name="Unggah", exact=True).click()
     rows = upload.locator(".upload-list .upload-item")
@@ -146,7 +146,7 @@ def test_evidence_journey(
     upload.screenshot(path=tmp_path / "upload-progress-desktop.png")
     reload_link.click()
     expect(current).to_have_count(2)
-    assert numbers(current) == ["2", "1"]
+    assert numbers(current) == ["1", "2"]
     expect(upload.locator(".upload-item")).to_have_count(0)
     expect(page.locator("#versi-h")).to_contain_text("(2)")
     v1 = page.locator('#versi article.version[data-version="1"]')
@@ -154,12 +154,12 @@ def test_evidence_journey(
     expect(v1.locator(".vname")).to_have_text("daftar-hadir.pdf")
     expect(v2.locator(".vname")).to_have_text("notulen-rapat.pdf")
     for version in (v1, v2):
-        expect(badge(version)).to_have_text("Menunggu review")
+        expect(badge(version)).to_have_text("Menunggu reviu")
         expect(version.locator(".vnote")).to_have_text(NOTE)
         expect(version.locator(".vmeta")).to_contain_text("4 Mei 2026")
         expect(version.locator(".vmeta")).to_contain_text("application/pdf")
         expect(version.locator(".vmeta")).to_contain_text("Irene Septine")
-    expect(status).to_have_text("Menunggu review")
+    expect(status).to_have_text("Menunggu reviu")
     expect(page.locator("#riwayat")).to_have_count(0)
     page.screenshot(path=tmp_path / "item-pic-desktop-after-upload.png", full_page=True)
 
@@ -174,12 +174,12 @@ def test_evidence_journey(
         replace_form.get_by_role("button", name="Unggah pengganti").click()
     v3 = page.locator('#versi article.version[data-version="3"]')
     expect(v3).to_be_visible()
-    assert numbers(current) == ["3", "1"]
+    assert numbers(current) == ["1", "3"]
     expect(v3.locator(".vname")).to_have_text("notulen-rapat-revisi.pdf")
-    expect(v3.locator(".vmeta")).to_contain_text(re.compile(r"Menggantikan\s*v2"))
-    expect(badge(v3)).to_have_text("Menunggu review")
+    expect(v3.locator(".vmeta")).to_contain_text(re.compile(r"Menggantikan\s*Berkas 2"))
+    expect(badge(v3)).to_have_text("Menunggu reviu")
     riwayat = page.locator("#riwayat")
-    expect(riwayat.locator("summary")).to_have_text(exact("Riwayat semua versi (3)"))
+    expect(riwayat.locator("summary")).to_have_text(exact("Versi lama dan berkas yang ditarik (1)"))
     riwayat.locator("summary").click()
     old_v2 = riwayat.locator('article.version[data-version="2"]')
     expect(old_v2).to_be_visible()
@@ -190,8 +190,8 @@ def test_evidence_journey(
     # 4. Withdraw v1 with a reason.
     v1.locator("summary", has_text=exact("Tarik")).click()
     v1.get_by_label("Alasan penarikan (opsional)").fill(REASON)
-    v1.get_by_role("button", name="Tarik versi 1").click()
-    expect(messages).to_contain_text("Versi 1 ditarik. Versi ini tetap tersimpan di riwayat.")
+    v1.get_by_role("button", name="Tarik Berkas 1").click()
+    expect(messages).to_contain_text("Berkas 1 ditarik. Berkas ini tetap tersimpan di riwayat.")
     expect(current).to_have_count(1)
     assert numbers(current) == ["3"]
     riwayat.locator("summary").click()
@@ -200,22 +200,22 @@ def test_evidence_journey(
     expect(badge(old_v1)).to_have_text("Ditarik")
     expect(old_v1.locator(".vmeta")).to_contain_text(REASON)
     expect(old_v1.locator(".vactions")).to_have_count(0)
-    expect(status).to_have_text("Menunggu review")
+    expect(status).to_have_text("Menunggu reviu")
 
     # 5. Register a publication link: v4.
     page.locator("details.link-details summary").click()
     page.get_by_label("Tautan publikasi").fill(LINK)
     page.locator("#id_link_note").fill("Unggahan Instagram kegiatan sosialisasi")
     page.get_by_role("button", name="Simpan tautan").click()
-    expect(messages).to_contain_text("Tautan disimpan sebagai versi 4.")
+    expect(messages).to_contain_text("Tautan disimpan sebagai Berkas 3.")
     expect(current).to_have_count(2)
-    assert numbers(current) == ["4", "3"]
+    assert numbers(current) == ["3", "4"]
     v4 = page.locator('#versi article.version[data-version="4"]')
     expect(v4.locator("a.vname")).to_have_attribute("href", LINK)
     expect(v4.locator(".version-title")).to_contain_text("(tautan)")
     expect(v4.get_by_role("link", name="Unduh")).to_have_count(0)
-    expect(badge(v4)).to_have_text("Menunggu review")
-    expect(status).to_have_text("Menunggu review")
+    expect(badge(v4)).to_have_text("Menunggu reviu")
+    expect(status).to_have_text("Menunggu reviu")
 
     # 6. The TPI reviews from the queue.
     sign_out(page, live_server)
@@ -241,18 +241,18 @@ def test_evidence_journey(
         return queue.filter(has=page.locator(f'article.version[data-version="{number}"]'))
 
     queued(4).get_by_role("button", name="Setujui").click()
-    expect(messages).to_contain_text("Versi 4: Disetujui.")
+    expect(messages).to_contain_text("Berkas 3: Disetujui.")
     expect(queue).to_have_count(1)
     expect(queued(3)).to_have_count(1)
 
     queued(3).get_by_role("button", name="Minta revisi").click()
     expect(page.locator(".msg-error")).to_have_text(exact(COMMENT_REQUIRED))
     expect(queue).to_have_count(1)
-    expect(badge(queued(3).locator("article.version"))).to_have_text("Menunggu review")
+    expect(badge(queued(3).locator("article.version"))).to_have_text("Menunggu reviu")
 
     queued(3).get_by_label(re.compile("Komentar untuk PIC")).fill(REVISE_COMMENT)
     queued(3).get_by_role("button", name="Minta revisi").click()
-    expect(messages).to_contain_text("Versi 3: Perlu revisi.")
+    expect(messages).to_contain_text("Berkas 2 versi 2: Perlu revisi.")
     expect(page.locator(".msg-error")).to_have_count(0)
     expect(queue).to_have_count(0)
     expect(page.get_by_text("Tidak ada versi yang cocok dengan saringan ini.")).to_be_visible()
@@ -269,7 +269,7 @@ def test_evidence_journey(
     first_task = tw2.locator("li.task").first
     expect(first_task.locator("a.task-text")).to_have_text(ITEM_TEXT)
     expect(first_task.locator(".badge.st")).to_have_text("Perlu revisi")
-    expect(first_task).to_contain_text("Buka untuk membaca komentar pereviu")
+    expect(first_task.locator(".task-comment")).to_contain_text(REVISE_COMMENT)
     first_task.locator("a.task-text").click()
     expect(page).to_have_url(item_url)
     expect(status).to_have_text("Perlu revisi")
@@ -312,7 +312,7 @@ def test_evidence_journey(
     expect(nav.get_by_role("link", name="Antrean reviu")).to_have_count(0)
     page.goto(item_url)
     expect(status).to_have_text("Perlu revisi")
-    assert numbers(current) == ["4", "3"]
+    assert numbers(current) == ["3", "4"]
     expect(page.locator("#unggah")).to_have_count(0)
     expect(page.locator("#id_file")).to_have_count(0)
     expect(page.locator("input[type=file]")).to_have_count(0)
@@ -326,7 +326,7 @@ def test_evidence_journey(
         v3.get_by_role("link", name="Unduh").click()
     download = download_info.value
     assert download.failure() is None
-    assert download.suggested_filename == "v3-notulen-rapat-revisi.pdf"
+    assert download.suggested_filename == "berkas2-versi2-notulen-rapat-revisi.pdf"
     assert Path(download.path()).read_bytes() == replacement_pdf
 
 
@@ -368,13 +368,13 @@ def test_upload_without_javascript_posts_the_form(
         page.locator("#id_note").fill(NOTE)
         page.locator("#unggah").get_by_role("button", name="Unggah", exact=True).click()
         expect(page.locator(".msg-success")).to_have_text(
-            exact("“daftar-hadir.pdf” diunggah sebagai versi 1.")
+            exact("“daftar-hadir.pdf” diunggah sebagai Berkas 1.")
         )
         expect(page.locator(".msg-error")).to_contain_text("tidak diterima")
         versions = page.locator("#versi article.version")
         expect(versions).to_have_count(1)
         expect(versions.first.locator(".vname")).to_have_text("daftar-hadir.pdf")
-        expect(page.locator(".item-status .badge")).to_have_text("Menunggu review")
+        expect(page.locator(".item-status .badge")).to_have_text("Menunggu reviu")
     finally:
         context.close()
 

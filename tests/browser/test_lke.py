@@ -47,6 +47,12 @@ SHOTS = os.environ.get("LKE_SHOTS") == "1"
 SHOTS_DIR = Path("/tmp/lke-shots")  # noqa: S108 - screenshots for a person to look at
 
 
+def without_autosave(page: Page) -> None:
+    """These journeys save with the submit buttons and a page load per answer, as a
+    browser without lke-autosave.js does (test_lke_autosave.py has the autosave's own)."""
+    page.route(re.compile(r".*/js/lke-autosave[^/]*\.js$"), lambda route: route.abort())
+
+
 def shot(page: Page, name: str) -> None:
     """A full-page screenshot for review, only when LKE_SHOTS=1."""
     if SHOTS:
@@ -161,6 +167,7 @@ def test_pic_answers_pw_with_evidence_and_summary_shows_the_new_score(
     )
     assert len(items) == 3, items
     page.set_viewport_size(LAPTOP)
+    without_autosave(page)
     messages = page.locator(".messages")
 
     # 1. The PIC opens the LKE summary from the menu: nothing answered yet.
@@ -288,6 +295,7 @@ def assert_fits(page: Page, what: str) -> dict:
 
 def test_lke_pages_fit_a_phone(live_demo, live_server, phone_page: Page):
     page = phone_page
+    without_autosave(page)
     plan = live_demo["plan"]
     master = selectors.master_for_year(YEAR)
     item = (

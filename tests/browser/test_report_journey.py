@@ -42,14 +42,16 @@ def test_tpi_requests_and_downloads_the_tw1_report(
         page.get_by_role("button", name="Susun").click()
         expect(page.locator(".messages")).to_contain_text("dimasukkan ke antrean")
         row = page.locator("#report-table tbody tr").first
-        expect(row).to_contain_text("Laporan triwulan 2026 TW 1")
+        expect(row).to_contain_text("Laporan triwulan 2026 TW I")
         # The page refreshes itself every 3 s while the report is queued or building.
         expect(row).to_have_attribute("data-status", "ready", timeout=90_000)
         expect(row).to_contain_text("Siap diunduh")
         with page.expect_download() as info:
             row.get_by_role("link", name="Unduh").click()
         download = info.value
-        assert re.match(r"quarterly-2026-tw1-.*\.pdf$", download.suggested_filename)
+        assert re.match(
+            r"laporan-monev-triwulan-2026-tw-i-[a-z0-9-]+-\d{8}\.pdf$", download.suggested_filename
+        )
         with open(download.path(), "rb") as fh:
             assert fh.read(5) == b"%PDF-"
         page.screenshot(path=str(tmp_path / "reports.png"), full_page=True)

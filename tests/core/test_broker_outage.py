@@ -262,7 +262,7 @@ def test_work_saved_while_redis_is_down_is_delivered_when_it_returns(
     assert recipients.count("pic.pw@example.org") == 2  # the overdue reminder and the notice
     assert len(recipients) == 13
     subjects = [mail.parse()["Subject"] for mail in inbox.received()]
-    assert "Permintaan revisi evidence ZI (1 butir)" in subjects
+    assert "Permintaan revisi bukti dukung ZI (1 butir)" in subjects
     assert set(Message.objects.values_list("status", flat=True)) == {MessageStatus.SENT}
     report = Report.objects.get()
     assert report.file.read(5) == b"%PDF-"

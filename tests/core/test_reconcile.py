@@ -104,5 +104,5 @@ def test_the_daily_check_removes_leftovers_keeps_orphans_and_shows_on_the_status
     client.force_login(demo["users"]["ketua"])
     page = client.get("/status/").content.decode()
     assert "1 berkas tanpa catatan" in page
-    assert "manage.py reconcile_storage --apply" in page
+    assert "dengan pemeriksaan penyimpanan" in page
     assert EvidenceVersion.objects.count() == 1

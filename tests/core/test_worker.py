@@ -143,12 +143,12 @@ def test_status_page_shows_the_worker(client, django_user_model):
     assert "celery@server" in body and "Aktif" in body
     assert "celery@old" in body and "Tidak ada detak" in body
     # No beat row yet: the page says beat was never seen, even with a worker alive.
-    assert 'Penjadwal (beat)</td><td colspan="3"><span class="badge badge-bad">' in body
+    assert 'Penjadwal</td><td colspan="3"><span class="badge badge-bad">' in body
     WorkerHeartbeat.objects.create(
         hostname="beat@server", kind="beat", last_seen=timezone.now(), beats=3
     )
     body = client.get("/status/").content.decode()
-    assert "Penjadwal (beat)</td><td>beat@server</td>" in body
+    assert "Penjadwal</td><td>beat@server</td>" in body
     assert GROUP_NAMES[Role.KETUA] == "Ketua Tim ZI"
 
 

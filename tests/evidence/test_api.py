@@ -158,7 +158,7 @@ def test_missing_file_duplicate_and_bad_date(api, item):
     assert dup.status_code == 409 and error_of(dup)["code"] == "duplicate"
     bad_date = post_file(client, item, "c.pdf", samples.pdf("c"), evidence_date="kemarin")
     assert bad_date.status_code == 400
-    assert "Tanggal evidence tidak valid" in error_of(bad_date)["message"]
+    assert "Tanggal bukti dukung tidak valid" in error_of(bad_date)["message"]
 
 
 def test_oversize_upload_is_413(api, item, settings):
@@ -220,7 +220,7 @@ def test_file_download(api, item):
     response = api("kepala").get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == data
-    assert response["Content-Disposition"] == 'attachment; filename="v1-unduh.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="berkas1-unduh.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
     assert api("pic.tl").get(url).status_code == 403

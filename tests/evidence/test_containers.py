@@ -245,7 +245,7 @@ def test_refused_through_the_page_with_the_others_kept(
     body = response.content.decode()
     assert "Arsip “setup.zip” berisi program atau skrip “dokumen/setup.exe”." in body
     assert "Dokumen “makro.docx” berisi makro (“word/vbaProject.bin”)." in body
-    assert "“notulen.docx” diunggah sebagai versi 1." in body
+    assert "“notulen.docx” diunggah sebagai Berkas 1." in body
     assert [v.original_name for v in item.versions.all()] == ["notulen.docx"]
     assert len(files_under(settings.MEDIA_ROOT)) == 1
     assert files_under(upload_tmp) == [] and during == [3, 3, 3]

@@ -74,7 +74,7 @@ def test_api_upload_and_download_keep_name_type_and_bytes(item, users):
         download = client.get(body["download_url"])
         assert download.status_code == 200
         assert download["Content-Type"] == content_type
-        assert download["Content-Disposition"] == f'attachment; filename="v{number}-{stored}"'
+        assert download["Content-Disposition"] == f'attachment; filename="berkas{number}-{stored}"'
         assert b"".join(download.streaming_content) == data
 
 
@@ -93,12 +93,12 @@ def test_page_upload_of_a_phone_photo_and_an_unknown_brand(client, demo, item):
         follow=True,
     )
     body = response.content.decode()
-    assert "“foto.heic” diunggah sebagai versi 1." in body
-    assert "Berkas media ISO dengan merek “crx” tidak diterima sebagai evidence." in body
+    assert "“foto.heic” diunggah sebagai Berkas 1." in body
+    assert "Berkas media ISO dengan merek “crx” tidak diterima sebagai bukti dukung." in body
     assert "image/heic" in body and "video/mp4" not in body
     version = item.versions.get()
     download = client.get(reverse("evidence:download", args=[version.pk]))
-    assert download["Content-Disposition"] == 'attachment; filename="v1-foto.heic"'
+    assert download["Content-Disposition"] == 'attachment; filename="berkas1-foto.heic"'
     assert b"".join(download.streaming_content) == samples.IPHONE_HEIC
 
 

@@ -103,7 +103,7 @@ def test_identical_file_is_recognised(item, users):
     with pytest.raises(EvidenceRefused) as refused:
         up(item, users["pic.pw"], "salinan.pdf", samples.pdf("sama"))
     assert refused.value.code == "duplicate" and refused.value.status == 409
-    assert "sama persis dengan versi 1" in refused.value.message
+    assert "sama persis dengan Berkas 1" in refused.value.message
     assert len(stored_files()) == 1
     # The same bytes to another item are fine.
     other = EvidenceRequirement.objects.get(

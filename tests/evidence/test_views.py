@@ -66,14 +66,14 @@ def test_roles_and_scope(as_user, item, version, name, needs, allowed, who):
 
 def test_out_of_scope_pic_is_told_why(as_user, item):
     body = as_user("pic.tl").get(reverse("evidence:item", args=[item.pk])).content.decode()
-    assert "Evidence ini milik area lain" in body
+    assert "Bukti dukung ini milik area lain" in body
 
 
 def test_item_page_for_the_pic_has_the_upload_form(as_user, item, version):
     body = as_user("pic.pw").get(reverse("evidence:item", args=[item.pk])).content.decode()
     assert 'id="id_file"' in body and "multiple" in body
     assert "Ukuran maksimum 50 MB per berkas." in body
-    assert "rekap.pdf" in body and "Menunggu review" in body
+    assert "rekap.pdf" in body and "Menunggu reviu" in body
     assert "Setujui" not in body
 
 
@@ -100,9 +100,9 @@ def test_page_upload_without_javascript(as_user, item):
         follow=True,
     )
     body = response.content.decode()
-    assert "“satu.pdf” diunggah sebagai versi 1." in body
-    assert "“dua.png” diunggah sebagai versi 2." in body
-    assert "tidak diterima sebagai evidence" in body
+    assert "“satu.pdf” diunggah sebagai Berkas 1." in body
+    assert "“dua.png” diunggah sebagai Berkas 2." in body
+    assert "tidak diterima sebagai bukti dukung" in body
     assert item.versions.count() == 2
 
 
@@ -134,13 +134,13 @@ def test_review_and_withdraw_from_the_page(as_user, item, version):
         {"decision": "revise", "comment": "Tambahkan lampiran"},
         follow=True,
     )
-    assert "Versi 1: Perlu revisi." in response.content.decode()
+    assert "Berkas 1: Perlu revisi." in response.content.decode()
     page = as_user("pic.pw").get(reverse("evidence:item", args=[item.pk])).content.decode()
     assert "Tambahkan lampiran" in page and "Perlu revisi" in page
     response = as_user("pic.pw").post(
         reverse("evidence:withdraw", args=[version.pk]), {"reason": "Salah"}, follow=True
     )
-    assert "Versi 1 ditarik" in response.content.decode()
+    assert "Berkas 1 ditarik" in response.content.decode()
     assert (
         as_user("pic.tl").post(reverse("evidence:withdraw", args=[version.pk])).status_code == 403
     )
@@ -157,7 +157,7 @@ def test_download_headers(as_user, version):
 def test_matrix_shows_status_and_links_to_items(as_user, item, version):
     body = as_user("pic.pw").get(reverse("evidence:matrix", args=[2026])).content.decode()
     assert reverse("evidence:item", args=[item.pk]) in body
-    assert body.count("Menunggu review") >= 1
+    assert body.count("Menunggu reviu") >= 1
     assert body.count("Belum diunggah") == 76
     other = as_user("pic.tl").get(reverse("evidence:matrix", args=[2026])).content.decode()
     assert reverse("evidence:item", args=[item.pk]) not in other  # not theirs to open
@@ -223,9 +223,9 @@ def test_audit_page_filters(as_user, demo, item, version):
     services.evidence_review(version=version, user=demo["users"]["tpi"], decision="approve")
     client = as_user("ketua")
     body = client.get(reverse("evidence:audit")).content.decode()
-    assert "Unggah evidence" in body and "Reviu evidence" in body
+    assert "Unggah bukti dukung" in body and "Reviu bukti dukung" in body
     body = client.get(reverse("evidence:audit"), {"user": demo["users"]["tpi"].pk}).content.decode()
-    assert "Reviu evidence" in body and "Unggah evidence" not in body
+    assert "Reviu bukti dukung" in body and "Unggah bukti dukung" not in body
     body = client.get(reverse("evidence:audit"), {"area": "TL"}).content.decode()
     assert "Tidak ada catatan" in body
     body = client.get(reverse("evidence:audit"), {"requirement": item.pk}).content.decode()

@@ -130,7 +130,7 @@ def test_create_targets_an_item_or_an_activity(client, demo):
     ("extra", "message"),
     [
         ({"sasaran": ""}, "Pilih sasaran temuan"),
-        ({"sasaran": "butir", "butir": "999999"}, "Butir evidence #999999 tidak ada"),
+        ({"sasaran": "butir", "butir": "999999"}, "Butir bukti dukung #999999 tidak ada"),
         ({"sasaran": "sel", "triwulan": "7"}, "Pilih triwulan dan area sel"),
         ({"owner": ""}, "Pilih penanggung jawab."),
         ({"due_date": "besok"}, "Isi batas tindak lanjut dengan tanggal yang benar."),
@@ -290,7 +290,7 @@ def test_follow_up_refusals(client, demo):
     for data, message in [
         ({"status": "done", "follow_up": " "}, "Tuliskan tindak lanjut"),
         ({"status": "open", "follow_up": "x"}, "Pilih status tindak lanjut"),
-        ({"status": "done", "follow_up": "x", "evidence": ["999999"]}, "Evidence yang dipilih"),
+        ({"status": "done", "follow_up": "x", "evidence": ["999999"]}, "Bukti dukung yang dipilih"),
         ({"status": "not_accepted", "follow_up": "x"}, "Pilih status tindak lanjut"),
     ]:
         response = client.post(url, {"aksi": "tindak_lanjut", **data})

@@ -382,7 +382,7 @@ CASES = refusal_cases()
 
 def expected_message(case_id, message, foreign) -> str:
     if case_id == "foreign-evidence":
-        return f"Soal 1: tautan evidence {foreign.pk} bukan butir evidence unit ini."
+        return f"Soal 1: tautan bukti dukung {foreign.pk} bukan butir bukti dukung unit ini."
     return message
 
 

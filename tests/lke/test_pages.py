@@ -424,8 +424,8 @@ def test_pic_links_evidence_items_of_the_area(client, lke):
         # The picker keeps them ticked.
         assert f'value="{p.pk}" id="u{PW_CHOICE}-ev{p.pk}" checked' in html
     # Its summary counts them after the reload (it said "0 dipilih" with boxes ticked).
-    assert "Evidence di portal (2 dipilih)" in article(html, PW_CHOICE)
-    assert "Evidence di portal (0 dipilih)" in html  # the questions not answered
+    assert "Bukti dukung di portal (2 dipilih)" in article(html, PW_CHOICE)
+    assert "Bukti dukung di portal (0 dipilih)" in html  # the questions not answered
 
     # Unticking everything is a change too.
     post_answer(client, PW_CHOICE, value="A", note="Lihat laporan.")
@@ -572,7 +572,7 @@ def test_question_page_lists_every_area_item_without_javascript(client, lke):
     assert page.status_code == 200
     html = page.content.decode()
     assert html.count('name="evidence"') == len(pw)
-    assert "Evidence di portal (1 dipilih)" in html
+    assert "Bukti dukung di portal (1 dipilih)" in html
     assert re.search(rf'value="{pw[1].pk}" id="u{PW_CHOICE}-ev{pw[1].pk}" checked', html)
     assert not re.search(rf'value="{pw[0].pk}" id="u{PW_CHOICE}-ev{pw[0].pk}" checked', html)
     client.force_login(lke["users"]["tpi"])
@@ -998,7 +998,7 @@ def test_a_pic_links_one_version_of_an_item(client, lke):
     assert change.evidence == [
         {"id": pw.pk, "version": version.pk, "label": change.evidence[0]["label"]}
     ]
-    assert "v1 laporan.pdf" in change.evidence[0]["label"]
+    assert "Berkas 1 laporan.pdf" in change.evidence[0]["label"]
     # A version of another area's item is refused and nothing changes.
     tl_version = _upload(lke, tl, "tl.pdf")
     refused = client.post(

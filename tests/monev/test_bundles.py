@@ -134,12 +134,12 @@ def manifest(contents) -> list[dict[str, str]]:
     return rows
 
 
-SK = "MP/TW I/01 Dokumen SK Tim Internal Pembangunan ZI/v1-SK Tim ZI.pdf"
-FOTO = "MP/TW I/02 Dokumen rencana kerja Pembangunan ZI/v1-foto rapat.png"
-NEW = "MP/TW I/05 Rencana Kerja Agen Perubahan/v2-rencana-baru.pdf"
+SK = "MP/TW I/01 Dokumen SK Tim Internal Pembangunan ZI/berkas1-SK Tim ZI.pdf"
+FOTO = "MP/TW I/02 Dokumen rencana kerja Pembangunan ZI/berkas1-foto rapat.png"
+NEW = "MP/TW I/05 Rencana Kerja Agen Perubahan/berkas1-versi2-rencana-baru.pdf"
 # The item's text is cut to 60 characters in its folder name.
-PW = "PW/TW I/01 Dokumen SK Unit Pengendalian Gratifikasi, Penerapan SPIP, Pe/v1-sk-upg.pdf"
-TW2 = "PW/TW II/05 Laporan monitoring/v1-laporan-monitoring.pdf"
+PW = "PW/TW I/01 Dokumen SK Unit Pengendalian Gratifikasi, Penerapan SPIP, Pe/berkas1-sk-upg.pdf"
+TW2 = "PW/TW II/05 Laporan monitoring/berkas1-laporan-monitoring.pdf"
 
 
 def test_quarter_bundle_holds_exactly_the_current_approved_files(data):
@@ -198,10 +198,10 @@ def test_manifest_matches_the_zip(data):
     sk = next(r for r in rows if r["file"] == SK)
     assert sk["area"] == "MP"
     assert sk["item"] == "Dokumen SK Tim Internal Pembangunan ZI"
-    assert sk["version"] == "1"
+    assert sk["berkas"] == "Berkas 1"
     assert sk["original_name"] == "SK Tim ZI.pdf"
     assert sk["uploaded_by"] == "Annisa Nurul Aini Firdaus"
-    assert next(r for r in rows if r["file"] == NEW)["version"] == "2"
+    assert next(r for r in rows if r["file"] == NEW)["berkas"] == "Berkas 1 versi 2"
 
     links = [r for r in rows if r["kind"] == "link"]
     assert len(links) == 1
@@ -219,7 +219,7 @@ def test_index_lists_the_same(data):
     page = contents["index.html"].decode("utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert '<html lang="id">' in page
-    assert "Paket Evidence Zona Integritas · TW I 2026" in page
+    assert "Paket Bukti Dukung Zona Integritas · TW I 2026" in page
     assert "4 berkas" in page and "1 tautan" in page
     for name in (SK, FOTO, NEW, PW):
         assert f'href="{quote(name)}"' in page
@@ -247,7 +247,7 @@ def test_other_plan_bundle_holds_only_its_own(data):
     summary, contents = bundle(data["other"], None)
     assert summary == {"files": 1, "links": 0, "bytes": data["v"]["other"].size}
     files = {n for n in contents if n not in ("manifest.csv", "index.html")}
-    assert files == {"MP/TW I/01 Dokumen SK Tim Internal Pembangunan ZI/v1-unit-lain.pdf"}
+    assert files == {"MP/TW I/01 Dokumen SK Tim Internal Pembangunan ZI/berkas1-unit-lain.pdf"}
 
 
 def test_empty_period_gives_a_valid_bundle(data):
@@ -255,7 +255,7 @@ def test_empty_period_gives_a_valid_bundle(data):
     assert summary == {"files": 0, "links": 0, "bytes": 0}
     assert set(contents) == {"manifest.csv", "index.html"}
     assert contents["manifest.csv"].decode("utf-8-sig").strip() == ",".join(MANIFEST_COLUMNS)
-    assert "Belum ada evidence yang disetujui" in contents["index.html"].decode()
+    assert "Belum ada bukti dukung yang disetujui" in contents["index.html"].decode()
 
 
 def _overwrite(name: str, data: bytes) -> None:
@@ -342,7 +342,7 @@ def test_monev_workbook(data):
     assert sk[5] == 1
     # The upload's day in Asia/Jakarta (after 17:00 UTC it is already the next day there).
     assert sk[6].date() == timezone.localtime(data["v"]["sk"].uploaded_at).date()
-    assert rows[("TW I", "MP", "Pakta integritas pimpinan dan pegawai")][4] == "Menunggu review"
+    assert rows[("TW I", "MP", "Pakta integritas pimpinan dan pegawai")][4] == "Menunggu reviu"
     withdrawn = rows[("TW I", "MP", "SK Agen Perubahan")]
     assert withdrawn[4] == "Belum diunggah" and withdrawn[5] == 0 and withdrawn[8] == "ya"
     assert rows[("TW I", "MP", "Rencana Kerja Agen Perubahan")][5] == 1
@@ -378,7 +378,7 @@ def test_bundle_streams_from_s3(s3_storage, s3, bucket, demo):
     summary, contents = bundle(demo["plan"], 1)
     assert summary == {"files": 2, "links": 0, "bytes": pdf.size + png.size}
     assert contents[PW] == body(s3, bucket, pdf.file.name)
-    assert contents["PW/TW I/02 Dokumen peta risiko dan mitigasinya/v1-peta.png"] == PNG
+    assert contents["PW/TW I/02 Dokumen peta risiko dan mitigasinya/berkas1-peta.png"] == PNG
     rows = manifest(contents)
     assert [r["sha256"] for r in rows] == [pdf.sha256, png.sha256]
 

@@ -155,7 +155,7 @@ def test_bundle_manifest_holds_text_never_formulas_and_index_escapes(client, hos
     }
     tester = by_name["'" + FILE_NAMES[0]]
     assert tester["uploaded_by"] == "'" + NAME
-    assert tester["version"] == "1" and tester["size"].isdigit()
+    assert tester["berkas"] == "Berkas 1" and tester["size"].isdigit()
     assert int(tester["size"]) == len(samples.pdf(FILE_NAMES[0]))
     # The CR in a name never splits a row: as many rows as approved versions.
     assert len(list(csv.reader(io.StringIO(text)))) == 1 + 7

@@ -77,7 +77,7 @@ def test_overdue_exactly_once_on_the_first_day_past_due_plus_grace(demo, sweep):
     assert of_unit_a(sweep("2026-04-09")) == []  # the next day
     assert len(outbox_of_unit_a()) == 6 and len(mail.outbox) == 12
     pw = next(m for m in mail.outbox if m.to == ["pic.pw@example.org"])
-    assert pw.subject == "Evidence ZI terlambat: 5 butir belum lengkap"
+    assert pw.subject == "Bukti dukung ZI terlambat: 5 butir belum lengkap"
     assert "TW I · PW Penguatan Pengawasan" in pw.body
     assert "Dokumen peta risiko dan mitigasinya" in pw.body
     assert "http://127.0.0.1:8000/butir/" in pw.body
@@ -119,7 +119,7 @@ def test_upcoming_fires_14_and_3_days_before(demo, sweep):
     upcoming = sweep("2026-06-16")
     assert kinds_by_recipient(upcoming) == sorted((p, "upcoming") for p in PICS)
     sdm = next(m for m in mail.outbox if m.to == ["pic.sdm@example.org"])
-    assert sdm.subject == "Pengingat: batas waktu evidence TW II tinggal 14 hari"
+    assert sdm.subject == "Pengingat: batas waktu bukti dukung TW II tinggal 14 hari"
     assert "Dokumen SKP pada e-Kinerja" in sdm.body
     assert of_unit_a(sweep("2026-06-17")) == []
     # Saturday 27 June is skipped (weekends off); Monday 29 June is inside the 3-day window.
@@ -191,15 +191,21 @@ def test_revision_requests_are_batched_and_told_once(demo, django_capture_on_com
         evidence_services.evidence_review(
             version=v, user=users["tpi"], decision="revise", comment=f"Perbaiki v{v.pk}"
         )
+    # In the portal at once, one per request, with the reviewer's comment.
+    told = Notification.objects.filter(recipient=users["pic.pw"], kind="revision")
+    assert sorted(n.body for n in told) == sorted(
+        f"Asesor TPI (demo) meminta revisi Berkas 1: Perbaiki v{v.pk}" for v in versions
+    )
     with django_capture_on_commit_callbacks(execute=True):
         message = the_sweep.notify_revisions(user_id=users["pic.pw"].pk, send_now=True)
     assert message is not None and message.kind == ReminderKind.REVISION
-    assert message.subject == "Permintaan revisi evidence ZI (2 butir)"
+    assert message.subject == "Permintaan revisi bukti dukung ZI (2 butir)"
     assert all(f"Perbaiki v{v.pk}" in message.body_text for v in versions)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["pic.pw@example.org"]
     assert the_sweep.notify_revisions(user_id=users["pic.pw"].pk) is None
     assert ReminderRecord.objects.filter(kind=ReminderKind.REVISION).count() == 2
-    assert Notification.objects.filter(recipient=users["pic.pw"], kind="revision").count() == 1
+    # The batched e-mail adds no second notification.
+    assert Notification.objects.filter(recipient=users["pic.pw"], kind="revision").count() == 2
 
 
 def test_the_daily_sweep_catches_revision_notices_the_worker_missed(demo, sweep, settings):

@@ -140,6 +140,11 @@ def test_request_build_store_and_download(client, data, django_capture_on_commit
     download = client.get(reverse("monev:report_download", args=[report.pk]))
     assert b"".join(download.streaming_content) == stored
     assert download["Content-Disposition"].startswith("attachment;")
+    made = timezone.localtime(built.finished_at).strftime("%Y%m%d")
+    assert download["Content-Disposition"].endswith(
+        f'filename="laporan-monev-triwulan-2026-tw-i-pusbang-aparatur-komdigi-{made}.pdf"'
+    )
+    assert "Laporan triwulan 2026 TW I" in page
     client.force_login(users["pic.pw"])
     assert client.get(reverse("monev:report_download", args=[report.pk])).status_code == 403
     assert client.get(reverse("monev:reports")).status_code == 403

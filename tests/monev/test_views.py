@@ -27,7 +27,7 @@ def test_unread_count_in_the_header_and_list(client, notified):
     page = client.get(reverse("workplan:overview", args=[2026])).content.decode()
     assert 'class="bell-count">1' in page
     listing = client.get(reverse("monev:notifications")).content.decode()
-    assert "Evidence ZI terlambat: 5 butir belum lengkap" in listing
+    assert "Bukti dukung ZI terlambat: 5 butir belum lengkap" in listing
     assert "1 belum dibaca" in listing
 
 

@@ -227,7 +227,7 @@ def test_the_sweep_queued_twice_mails_each_overdue_reminder_exactly_once(
 
     pw_mail = next(m for m in received if m.rcpt_tos == ("pic.pw@example.org",))
     pw = pw_mail.parse()
-    assert pw["Subject"] == "Evidence ZI terlambat: 5 butir belum lengkap"
+    assert pw["Subject"] == "Bukti dukung ZI terlambat: 5 butir belum lengkap"
     assert pw["From"] == FROM
     assert pw["From"].addresses[0].addr_spec == "zi@example.org"
     assert pw["To"] == "pic.pw@example.org"
@@ -285,7 +285,7 @@ def test_a_revision_request_reaches_the_uploader_through_the_worker(
     assert len(received) == 1
     assert received[0].rcpt_tos == ("pic.pw@example.org",)
     mail = received[0].parse()
-    assert mail["Subject"] == "Permintaan revisi evidence ZI (1 butir)"
+    assert mail["Subject"] == "Permintaan revisi bukti dukung ZI (1 butir)"
     assert mail["From"] == FROM
     text = body(mail, "plain")
     assert comment in text

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,246 +15,555 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ChangeArea',
+            name="ChangeArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('code', models.CharField(choices=[('MP', 'Manajemen Perubahan'), ('TL', 'Penataan Tatalaksana'), ('SDM', 'Penataan Sistem Manajemen SDM'), ('AK', 'Penguatan Akuntabilitas Kinerja'), ('PW', 'Penguatan Pengawasan'), ('PP', 'Peningkatan Kualitas Pelayanan Publik')], max_length=3, unique=True, verbose_name='kode')),
-                ('name', models.CharField(max_length=100, verbose_name='nama')),
-                ('order', models.PositiveSmallIntegerField(unique=True, verbose_name='urutan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                (
+                    "code",
+                    models.CharField(
+                        choices=[
+                            ("MP", "Manajemen Perubahan"),
+                            ("TL", "Penataan Tatalaksana"),
+                            ("SDM", "Penataan Sistem Manajemen SDM"),
+                            ("AK", "Penguatan Akuntabilitas Kinerja"),
+                            ("PW", "Penguatan Pengawasan"),
+                            ("PP", "Peningkatan Kualitas Pelayanan Publik"),
+                        ],
+                        max_length=3,
+                        unique=True,
+                        verbose_name="kode",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nama")),
+                ("order", models.PositiveSmallIntegerField(unique=True, verbose_name="urutan")),
             ],
             options={
-                'verbose_name': 'area perubahan',
-                'verbose_name_plural': 'area perubahan',
-                'ordering': ['order'],
+                "verbose_name": "area perubahan",
+                "verbose_name_plural": "area perubahan",
+                "ordering": ["order"],
             },
         ),
         migrations.CreateModel(
-            name='Quarter',
+            name="Quarter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='triwulan')),
-                ('focus', models.CharField(max_length=150, verbose_name='fokus')),
-                ('due_date', models.DateField(verbose_name='batas waktu')),
-                ('grace_days', models.PositiveSmallIntegerField(default=7, verbose_name='masa tenggang (hari)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="triwulan")),
+                ("focus", models.CharField(max_length=150, verbose_name="fokus")),
+                ("due_date", models.DateField(verbose_name="batas waktu")),
+                (
+                    "grace_days",
+                    models.PositiveSmallIntegerField(
+                        default=7, verbose_name="masa tenggang (hari)"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'triwulan',
-                'verbose_name_plural': 'triwulan',
-                'ordering': ['plan', 'number'],
+                "verbose_name": "triwulan",
+                "verbose_name_plural": "triwulan",
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='kode')),
-                ('name', models.CharField(max_length=255, verbose_name='nama')),
-                ('short_name', models.CharField(max_length=100, verbose_name='nama singkat')),
-                ('parent_name', models.CharField(blank=True, max_length=255, verbose_name='instansi induk')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="kode")),
+                ("name", models.CharField(max_length=255, verbose_name="nama")),
+                ("short_name", models.CharField(max_length=100, verbose_name="nama singkat")),
+                (
+                    "parent_name",
+                    models.CharField(blank=True, max_length=255, verbose_name="instansi induk"),
+                ),
             ],
             options={
-                'verbose_name': 'unit kerja',
-                'verbose_name_plural': 'unit kerja',
-                'ordering': ['name'],
+                "verbose_name": "unit kerja",
+                "verbose_name_plural": "unit kerja",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CommitmentCell',
+            name="CommitmentCell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('pic_name', models.CharField(blank=True, help_text='Nama PIC sebagaimana tertulis dalam dokumen program kerja.', max_length=150, verbose_name='PIC menurut dokumen')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cells', to='workplan.changearea', verbose_name='area perubahan')),
-                ('pic', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pic_cells', to=settings.AUTH_USER_MODEL, verbose_name='PIC')),
-                ('quarter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cells', to='workplan.quarter', verbose_name='triwulan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                (
+                    "pic_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Nama PIC sebagaimana tertulis dalam dokumen program kerja.",
+                        max_length=150,
+                        verbose_name="PIC menurut dokumen",
+                    ),
+                ),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cells",
+                        to="workplan.changearea",
+                        verbose_name="area perubahan",
+                    ),
+                ),
+                (
+                    "pic",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="pic_cells",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="PIC",
+                    ),
+                ),
+                (
+                    "quarter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cells",
+                        to="workplan.quarter",
+                        verbose_name="triwulan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sel matriks komitmen',
-                'verbose_name_plural': 'sel matriks komitmen',
-                'ordering': ['quarter__number', 'area__order'],
+                "verbose_name": "sel matriks komitmen",
+                "verbose_name_plural": "sel matriks komitmen",
+                "ordering": ["quarter__number", "area__order"],
             },
         ),
         migrations.CreateModel(
-            name='WorkPlan',
+            name="WorkPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='tahun')),
-                ('title', models.CharField(max_length=255, verbose_name='judul')),
-                ('signatory_name', models.CharField(blank=True, max_length=150, verbose_name='penandatangan')),
-                ('signatory_title', models.CharField(blank=True, max_length=255, verbose_name='jabatan penandatangan')),
-                ('signed_place', models.CharField(blank=True, max_length=100, verbose_name='tempat penandatanganan')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='tanggal penandatanganan')),
-                ('source', models.TextField(blank=True, verbose_name='sumber dokumen')),
-                ('assumptions', models.JSONField(blank=True, default=list, help_text='Tafsiran yang diambil saat dokumen disalin menjadi data.', verbose_name='asumsi transkripsi')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='plans', to='workplan.unit', verbose_name='unit kerja')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="tahun")),
+                ("title", models.CharField(max_length=255, verbose_name="judul")),
+                (
+                    "signatory_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="penandatangan"),
+                ),
+                (
+                    "signatory_title",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="jabatan penandatangan"
+                    ),
+                ),
+                (
+                    "signed_place",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="tempat penandatanganan"
+                    ),
+                ),
+                (
+                    "signed_on",
+                    models.DateField(blank=True, null=True, verbose_name="tanggal penandatanganan"),
+                ),
+                ("source", models.TextField(blank=True, verbose_name="sumber dokumen")),
+                (
+                    "assumptions",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Tafsiran yang diambil saat dokumen disalin menjadi data.",
+                        verbose_name="asumsi transkripsi",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="plans",
+                        to="workplan.unit",
+                        verbose_name="unit kerja",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rencana kerja',
-                'verbose_name_plural': 'rencana kerja',
-                'ordering': ['-year', 'unit__name'],
+                "verbose_name": "rencana kerja",
+                "verbose_name_plural": "rencana kerja",
+                "ordering": ["-year", "unit__name"],
             },
         ),
         migrations.AddField(
-            model_name='quarter',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quarters', to='workplan.workplan', verbose_name='rencana kerja'),
+            model_name="quarter",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="quarters",
+                to="workplan.workplan",
+                verbose_name="rencana kerja",
+            ),
         ),
         migrations.CreateModel(
-            name='Pokja',
+            name="Pokja",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('name', models.CharField(max_length=150, verbose_name='nama pokja')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pokjas', to='workplan.changearea', verbose_name='area perubahan')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pokjas', to='workplan.workplan', verbose_name='rencana kerja')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                ("name", models.CharField(max_length=150, verbose_name="nama pokja")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pokjas",
+                        to="workplan.changearea",
+                        verbose_name="area perubahan",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pokjas",
+                        to="workplan.workplan",
+                        verbose_name="rencana kerja",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pokja',
-                'verbose_name_plural': 'pokja',
-                'ordering': ['plan', 'area__order'],
+                "verbose_name": "pokja",
+                "verbose_name_plural": "pokja",
+                "ordering": ["plan", "area__order"],
             },
         ),
         migrations.CreateModel(
-            name='EvidenceRequirement',
+            name="EvidenceRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='urutan')),
-                ('text', models.TextField(verbose_name='uraian')),
-                ('sub_points', models.JSONField(blank=True, default=list, validators=[workplan.models._validate_sub_points], verbose_name='sub-butir')),
-                ('cell', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='workplan.commitmentcell', verbose_name='sel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="urutan")),
+                ("text", models.TextField(verbose_name="uraian")),
+                (
+                    "sub_points",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[workplan.models._validate_sub_points],
+                        verbose_name="sub-butir",
+                    ),
+                ),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requirements",
+                        to="workplan.commitmentcell",
+                        verbose_name="sel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kewajiban unggah evidence',
-                'verbose_name_plural': 'kewajiban unggah evidence',
-                'ordering': ['cell', 'order'],
-                'constraints': [models.UniqueConstraint(fields=('cell', 'order'), name='requirement_cell_order_unique')],
+                "verbose_name": "kewajiban unggah evidence",
+                "verbose_name_plural": "kewajiban unggah evidence",
+                "ordering": ["cell", "order"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("cell", "order"), name="requirement_cell_order_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MonitoredOutput',
+            name="MonitoredOutput",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='urutan')),
-                ('text', models.TextField(verbose_name='uraian')),
-                ('sub_points', models.JSONField(blank=True, default=list, validators=[workplan.models._validate_sub_points], verbose_name='sub-butir')),
-                ('cell', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outputs', to='workplan.commitmentcell', verbose_name='sel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="urutan")),
+                ("text", models.TextField(verbose_name="uraian")),
+                (
+                    "sub_points",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[workplan.models._validate_sub_points],
+                        verbose_name="sub-butir",
+                    ),
+                ),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outputs",
+                        to="workplan.commitmentcell",
+                        verbose_name="sel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'output yang dimonitor',
-                'verbose_name_plural': 'output yang dimonitor',
-                'ordering': ['cell', 'order'],
-                'constraints': [models.UniqueConstraint(fields=('cell', 'order'), name='output_cell_order_unique')],
+                "verbose_name": "output yang dimonitor",
+                "verbose_name_plural": "output yang dimonitor",
+                "ordering": ["cell", "order"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("cell", "order"), name="output_cell_order_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='nomor')),
-                ('name', models.TextField(verbose_name='kegiatan')),
-                ('output', models.CharField(max_length=255, verbose_name='output')),
-                ('months', models.JSONField(blank=True, default=list, validators=[workplan.models._validate_months], verbose_name='bulan rencana')),
-                ('months_assumed', models.BooleanField(default=False, help_text='Benar bila bulan rencana diperkirakan saat transkripsi karena arsiran bulan hilang dari dokumen; menjadi salah setelah Ketua Tim menetapkannya.', verbose_name='bulan berupa asumsi')),
-                ('pokja', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='workplan.pokja', verbose_name='pokja')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="nomor")),
+                ("name", models.TextField(verbose_name="kegiatan")),
+                ("output", models.CharField(max_length=255, verbose_name="output")),
+                (
+                    "months",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[workplan.models._validate_months],
+                        verbose_name="bulan rencana",
+                    ),
+                ),
+                (
+                    "months_assumed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Benar bila bulan rencana diperkirakan saat transkripsi karena arsiran bulan hilang dari dokumen; menjadi salah setelah Ketua Tim menetapkannya.",
+                        verbose_name="bulan berupa asumsi",
+                    ),
+                ),
+                (
+                    "pokja",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activities",
+                        to="workplan.pokja",
+                        verbose_name="pokja",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kegiatan',
-                'verbose_name_plural': 'kegiatan',
-                'ordering': ['pokja', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('pokja', 'number'), name='activity_number_unique')],
+                "verbose_name": "kegiatan",
+                "verbose_name_plural": "kegiatan",
+                "ordering": ["pokja", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("pokja", "number"), name="activity_number_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PokjaMember',
+            name="PokjaMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ditambahkan oleh')),
-                ('pokja', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='workplan.pokja', verbose_name='pokja')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pokja_memberships', to=settings.AUTH_USER_MODEL, verbose_name='pengguna')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="ditambahkan oleh",
+                    ),
+                ),
+                (
+                    "pokja",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="workplan.pokja",
+                        verbose_name="pokja",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pokja_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pengguna",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'anggota pokja',
-                'verbose_name_plural': 'anggota pokja',
-                'ordering': ['pokja', 'user__name'],
-                'constraints': [models.UniqueConstraint(fields=('pokja', 'user'), name='pokjamember_unique')],
+                "verbose_name": "anggota pokja",
+                "verbose_name_plural": "anggota pokja",
+                "ordering": ["pokja", "user__name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("pokja", "user"), name="pokjamember_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PriorityTarget',
+            name="PriorityTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='urutan')),
-                ('letter', models.CharField(max_length=3, verbose_name='huruf')),
-                ('text', models.TextField(verbose_name='uraian')),
-                ('pokja', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='priority_targets', to='workplan.pokja', verbose_name='pokja')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="urutan")),
+                ("letter", models.CharField(max_length=3, verbose_name="huruf")),
+                ("text", models.TextField(verbose_name="uraian")),
+                (
+                    "pokja",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="priority_targets",
+                        to="workplan.pokja",
+                        verbose_name="pokja",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'target prioritas',
-                'verbose_name_plural': 'target prioritas',
-                'ordering': ['pokja', 'order'],
-                'constraints': [models.UniqueConstraint(fields=('pokja', 'order'), name='prioritytarget_order_unique'), models.UniqueConstraint(fields=('pokja', 'letter'), name='prioritytarget_letter_unique')],
+                "verbose_name": "target prioritas",
+                "verbose_name_plural": "target prioritas",
+                "ordering": ["pokja", "order"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("pokja", "order"), name="prioritytarget_order_unique"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("pokja", "letter"), name="prioritytarget_letter_unique"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProgrammeItem',
+            name="ProgrammeItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='diubah')),
-                ('order', models.PositiveSmallIntegerField(verbose_name='urutan')),
-                ('letter', models.CharField(max_length=3, verbose_name='huruf')),
-                ('text', models.TextField(verbose_name='uraian')),
-                ('pokja', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programme_items', to='workplan.pokja', verbose_name='pokja')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="diubah")),
+                ("order", models.PositiveSmallIntegerField(verbose_name="urutan")),
+                ("letter", models.CharField(max_length=3, verbose_name="huruf")),
+                ("text", models.TextField(verbose_name="uraian")),
+                (
+                    "pokja",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="programme_items",
+                        to="workplan.pokja",
+                        verbose_name="pokja",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'program pokja',
-                'verbose_name_plural': 'program pokja',
-                'ordering': ['pokja', 'order'],
-                'constraints': [models.UniqueConstraint(fields=('pokja', 'order'), name='programmeitem_order_unique'), models.UniqueConstraint(fields=('pokja', 'letter'), name='programmeitem_letter_unique')],
+                "verbose_name": "program pokja",
+                "verbose_name_plural": "program pokja",
+                "ordering": ["pokja", "order"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("pokja", "order"), name="programmeitem_order_unique"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("pokja", "letter"), name="programmeitem_letter_unique"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='commitmentcell',
-            constraint=models.UniqueConstraint(fields=('quarter', 'area'), name='cell_quarter_area_unique'),
+            model_name="commitmentcell",
+            constraint=models.UniqueConstraint(
+                fields=("quarter", "area"), name="cell_quarter_area_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workplan',
-            constraint=models.UniqueConstraint(fields=('unit', 'year'), name='workplan_unit_year_unique'),
+            model_name="workplan",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "year"), name="workplan_unit_year_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workplan',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='workplan_year_range'),
+            model_name="workplan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 2000), ("year__lte", 2100)),
+                name="workplan_year_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quarter',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='quarter_plan_number_unique'),
+            model_name="quarter",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "number"), name="quarter_plan_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='quarter',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1), ('number__lte', 4)), name='quarter_number_1_4'),
+            model_name="quarter",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1), ("number__lte", 4)),
+                name="quarter_number_1_4",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pokja',
-            constraint=models.UniqueConstraint(fields=('plan', 'area'), name='pokja_plan_area_unique'),
+            model_name="pokja",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "area"), name="pokja_plan_area_unique"
+            ),
         ),
     ]

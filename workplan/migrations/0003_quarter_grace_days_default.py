@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workplan', '0002_change_areas'),
+        ("workplan", "0002_change_areas"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='quarter',
-            name='grace_days',
-            field=models.PositiveSmallIntegerField(default=workplan.models.default_grace_days, verbose_name='masa tenggang (hari)'),
+            model_name="quarter",
+            name="grace_days",
+            field=models.PositiveSmallIntegerField(
+                default=workplan.models.default_grace_days, verbose_name="masa tenggang (hari)"
+            ),
         ),
     ]

@@ -3,8 +3,31 @@ limits key on the portal's one client address."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from zi_portal.core.audit import client_ip
+
+from .permissions import user_roles
+from .roles import Role
+
+# Where each role's work starts, first match wins: the reviewers' queue, the Kepala's
+# dashboard, the PIC's and pokja member's tasks.
+LANDING = [
+    (Role.KETUA, "evidence:queue"),
+    (Role.TPI, "evidence:queue"),
+    (Role.KEPALA, "monev:dashboard"),
+    (Role.PIC, "monev:tasks"),
+    (Role.MEMBER, "monev:tasks"),
+]
+
+
+def landing_url(user) -> str:
+    """The page a user's work starts on (the plan overview for anyone else)."""
+    roles = user_roles(user)
+    for role, name in LANDING:
+        if role in roles:
+            return reverse(name)
+    return reverse("home")
 
 
 class NoSignupAccountAdapter(DefaultAccountAdapter):
@@ -28,6 +51,10 @@ class NoSignupAccountAdapter(DefaultAccountAdapter):
         except Exception:
             self._rollback_login_failed_rl_usage()
             raise
+
+    def get_login_redirect_url(self, request) -> str:
+        """After sign-in (without a ``next``), each role lands where its work is."""
+        return landing_url(request.user)
 
     def get_client_ip(self, request) -> str:
         ip = client_ip(request)

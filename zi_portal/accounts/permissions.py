@@ -230,17 +230,19 @@ def denial_message(action: Action) -> str:
             "Anggota pokja hanya dapat diatur oleh Ketua Tim ZI atau PIC area ini."
         ),
         Action.UPLOAD_EVIDENCE: _(
-            "Anda hanya dapat mengunggah evidence untuk sel yang menjadi tanggung jawab Anda "
+            "Anda hanya dapat mengunggah bukti dukung untuk sel yang menjadi tanggung jawab Anda "
             "atau area pokja Anda."
         ),
         Action.VIEW_EVIDENCE: _(
-            "Evidence ini milik area lain. PIC dan anggota pokja hanya dapat melihat evidence "
-            "area mereka sendiri."
+            "Bukti dukung ini milik area lain. PIC dan anggota pokja hanya dapat melihat "
+            "bukti dukung area mereka sendiri."
         ),
         Action.WITHDRAW_EVIDENCE: _(
-            "Anda hanya dapat menarik versi evidence dari sel yang menjadi tanggung jawab Anda."
+            "Anda hanya dapat menarik versi bukti dukung dari sel yang menjadi tanggung jawab Anda."
         ),
-        Action.REVIEW_EVIDENCE: _("Hanya Ketua Tim ZI dan Asesor TPI yang dapat mereviu evidence."),
+        Action.REVIEW_EVIDENCE: _(
+            "Hanya Ketua Tim ZI dan Asesor TPI yang dapat mereviu bukti dukung."
+        ),
         Action.VIEW_AUDIT: _("Jejak audit hanya untuk Ketua Tim ZI dan Asesor TPI."),
         Action.VIEW_DASHBOARD: _("Dasbor hanya untuk Ketua Tim ZI, Kepala Pusbang dan Asesor TPI."),
         Action.RECORD_REALISATION: _(

@@ -8,9 +8,10 @@ class AuditAction(models.TextChoices):
     """What an audit event records. Each app names its own actions here, so that the
     trail can be filtered and labelled in one place."""
 
-    UPLOAD = "evidence.upload", _("Unggah evidence")
+    UPLOAD = "evidence.upload", _("Unggah bukti dukung")
     WITHDRAW = "evidence.withdraw", _("Tarik versi")
-    REVIEW = "evidence.review", _("Reviu evidence")
+    REVIEW = "evidence.review", _("Reviu bukti dukung")
+    REPLY = "evidence.reply", _("Balasan reviu")
     ROLE_CHANGE = "user.roles", _("Ubah peran pengguna")
     PIC_ASSIGN = "cell.pic", _("Ubah PIC sel")
     MEMBER_ADD = "pokja.member_add", _("Tambah anggota pokja")

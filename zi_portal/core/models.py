@@ -91,7 +91,7 @@ class AuditEvent(models.Model):
         null=True,
         blank=True,
         related_name="audit_events",
-        verbose_name=_("kewajiban evidence"),
+        verbose_name=_("kewajiban bukti dukung"),
     )
     area = models.ForeignKey(
         "workplan.ChangeArea",

@@ -12,6 +12,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from zi_portal.core.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("ZI_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -24,6 +26,7 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "zi_portal.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "findings",
     "monev",
     "lke",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zi_portal.core.context_processors.portal",
                 "zi_portal.accounts.context_processors.navigation",
+                "workplan.context_processors.menu_plan",
                 "monev.context_processors.notifications",
             ],
         },
@@ -278,6 +283,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monev.tasks.reminder_sweep",
         "schedule": crontab(hour=ZI_REMINDER_HOUR, minute=ZI_REMINDER_MINUTE),
     },
+    # Hourly; sends on a month's first working day only, once per PIC (monev/monthly.py).
+    "realisation-reminders": {
+        "task": "monev.tasks.realisation_reminders",
+        "schedule": crontab(minute=ZI_REMINDER_MINUTE),
+    },
     # If beat could not hand over the daily sweep (broker away at 07:00), the next
     # catch-up after the broker returns runs it.
     "reminder-catch-up": {
@@ -406,15 +416,5 @@ ZI_PORTALRB_RATE_PER_MINUTE = env.int("ZI_PORTALRB_RATE_PER_MINUTE", default=60)
 ZI_PORTALRB_LOG_DAYS = env.int("ZI_PORTALRB_LOG_DAYS", default=365)
 ZI_SITE_URL = env.str("ZI_SITE_URL", default="http://127.0.0.1:8000")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# Each line once; a 403/404/400 is one WARNING line, a 500 keeps its traceback.
+LOGGING = logging_config(env.str("LOG_LEVEL", default="INFO"))

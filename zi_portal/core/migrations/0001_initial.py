@@ -4,25 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='WorkerHeartbeat',
+            name="WorkerHeartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hostname', models.CharField(max_length=255, unique=True, verbose_name='worker')),
-                ('last_seen', models.DateTimeField(verbose_name='terakhir aktif')),
-                ('beats', models.PositiveBigIntegerField(default=0, verbose_name='jumlah detak')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("hostname", models.CharField(max_length=255, unique=True, verbose_name="worker")),
+                ("last_seen", models.DateTimeField(verbose_name="terakhir aktif")),
+                ("beats", models.PositiveBigIntegerField(default=0, verbose_name="jumlah detak")),
             ],
             options={
-                'verbose_name': 'detak worker',
-                'verbose_name_plural': 'detak worker',
-                'ordering': ['-last_seen'],
+                "verbose_name": "detak worker",
+                "verbose_name_plural": "detak worker",
+                "ordering": ["-last_seen"],
             },
         ),
     ]

@@ -4,15 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_auditevent_append_only'),
+        ("core", "0004_auditevent_append_only"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('evidence.upload', 'Unggah evidence'), ('evidence.withdraw', 'Tarik versi'), ('evidence.review', 'Reviu evidence'), ('user.roles', 'Ubah peran pengguna'), ('cell.pic', 'Ubah PIC sel'), ('pokja.member_add', 'Tambah anggota pokja'), ('pokja.member_remove', 'Keluarkan anggota pokja'), ('activity.months', 'Ubah bulan kegiatan'), ('activity.realisation', 'Catat realisasi kegiatan'), ('lke.master', 'Muat master soal LKE'), ('lke.answer', 'Ubah jawaban LKE'), ('lke.import', 'Impor jawaban LKE'), ('lke.token_issue', 'Buat token PortalRB'), ('lke.token_revoke', 'Cabut token PortalRB'), ('lke.proposal', 'Ubah usulan PortalRB'), ('lke.predicate', 'Catat predikat'), ('finding.record', 'Catat temuan'), ('finding.follow_up', 'Catat tindak lanjut temuan'), ('finding.decide', 'Putuskan tindak lanjut temuan'), ('area.narrative', 'Ubah narasi area')], db_index=True, max_length=40, verbose_name='tindakan'),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("evidence.upload", "Unggah evidence"),
+                    ("evidence.withdraw", "Tarik versi"),
+                    ("evidence.review", "Reviu evidence"),
+                    ("user.roles", "Ubah peran pengguna"),
+                    ("cell.pic", "Ubah PIC sel"),
+                    ("pokja.member_add", "Tambah anggota pokja"),
+                    ("pokja.member_remove", "Keluarkan anggota pokja"),
+                    ("activity.months", "Ubah bulan kegiatan"),
+                    ("activity.realisation", "Catat realisasi kegiatan"),
+                    ("lke.master", "Muat master soal LKE"),
+                    ("lke.answer", "Ubah jawaban LKE"),
+                    ("lke.import", "Impor jawaban LKE"),
+                    ("lke.token_issue", "Buat token PortalRB"),
+                    ("lke.token_revoke", "Cabut token PortalRB"),
+                    ("lke.proposal", "Ubah usulan PortalRB"),
+                    ("lke.predicate", "Catat predikat"),
+                    ("finding.record", "Catat temuan"),
+                    ("finding.follow_up", "Catat tindak lanjut temuan"),
+                    ("finding.decide", "Putuskan tindak lanjut temuan"),
+                    ("area.narrative", "Ubah narasi area"),
+                ],
+                db_index=True,
+                max_length=40,
+                verbose_name="tindakan",
+            ),
         ),
     ]

@@ -4,38 +4,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0007_api_tokens'),
+        ("core", "0007_api_tokens"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='workerheartbeat',
-            name='kind',
-            field=models.CharField(default='worker', max_length=10, verbose_name='proses'),
+            model_name="workerheartbeat",
+            name="kind",
+            field=models.CharField(default="worker", max_length=10, verbose_name="proses"),
         ),
         migrations.CreateModel(
-            name='OutboxTask',
+            name="OutboxTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task', models.CharField(max_length=200, verbose_name='tugas')),
-                ('args', models.JSONField(blank=True, default=list, verbose_name='argumen')),
-                ('task_id', models.CharField(max_length=36, unique=True, verbose_name='id tugas')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='dibuat')),
-                ('not_before', models.DateTimeField(db_index=True, verbose_name='dijalankan mulai')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='diserahkan ke broker')),
-                ('done_at', models.DateTimeField(blank=True, null=True, verbose_name='selesai dijalankan')),
-                ('sends', models.PositiveSmallIntegerField(default=0, verbose_name='jumlah kiriman')),
-                ('failures', models.PositiveIntegerField(default=0, verbose_name='gagal diserahkan')),
-                ('gave_up_at', models.DateTimeField(blank=True, null=True, verbose_name='dihentikan')),
-                ('last_error', models.TextField(blank=True, verbose_name='kesalahan terakhir')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("task", models.CharField(max_length=200, verbose_name="tugas")),
+                ("args", models.JSONField(blank=True, default=list, verbose_name="argumen")),
+                ("task_id", models.CharField(max_length=36, unique=True, verbose_name="id tugas")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="dibuat")),
+                (
+                    "not_before",
+                    models.DateTimeField(db_index=True, verbose_name="dijalankan mulai"),
+                ),
+                (
+                    "sent_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="diserahkan ke broker"
+                    ),
+                ),
+                (
+                    "done_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="selesai dijalankan"),
+                ),
+                (
+                    "sends",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="jumlah kiriman"),
+                ),
+                (
+                    "failures",
+                    models.PositiveIntegerField(default=0, verbose_name="gagal diserahkan"),
+                ),
+                (
+                    "gave_up_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="dihentikan"),
+                ),
+                ("last_error", models.TextField(blank=True, verbose_name="kesalahan terakhir")),
             ],
             options={
-                'verbose_name': 'antrean keluar',
-                'verbose_name_plural': 'antrean keluar',
-                'ordering': ['not_before', 'pk'],
-                'indexes': [models.Index(condition=models.Q(('gave_up_at__isnull', True), ('sent_at__isnull', True)), fields=['not_before'], name='core_outbox_due'), models.Index(condition=models.Q(('done_at__isnull', True), ('gave_up_at__isnull', True)), fields=['sent_at'], name='core_outbox_unfinished')],
+                "verbose_name": "antrean keluar",
+                "verbose_name_plural": "antrean keluar",
+                "ordering": ["not_before", "pk"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("gave_up_at__isnull", True), ("sent_at__isnull", True)),
+                        fields=["not_before"],
+                        name="core_outbox_due",
+                    ),
+                    models.Index(
+                        condition=models.Q(("done_at__isnull", True), ("gave_up_at__isnull", True)),
+                        fields=["sent_at"],
+                        name="core_outbox_unfinished",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,30 +4,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0008_workerheartbeat_kind_outboxtask'),
+        ("core", "0008_workerheartbeat_kind_outboxtask"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StorageCheck',
+            name="StorageCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checked_at', models.DateTimeField(auto_now_add=True, verbose_name='diperiksa')),
-                ('files', models.PositiveIntegerField(default=0, verbose_name='berkas di penyimpanan')),
-                ('referenced', models.PositiveIntegerField(default=0, verbose_name='berkas yang dicatat')),
-                ('orphans', models.PositiveIntegerField(default=0, verbose_name='berkas tanpa catatan')),
-                ('orphan_bytes', models.PositiveBigIntegerField(default=0, verbose_name='ukuran berkas tanpa catatan')),
-                ('missing', models.PositiveIntegerField(default=0, verbose_name='catatan tanpa berkas')),
-                ('missing_sample', models.JSONField(blank=True, default=list, verbose_name='contoh berkas hilang')),
-                ('leftovers_removed', models.PositiveIntegerField(default=0, verbose_name='berkas sementara dihapus')),
-                ('quarantined', models.PositiveIntegerField(default=0, verbose_name='dipindahkan ke karantina')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("checked_at", models.DateTimeField(auto_now_add=True, verbose_name="diperiksa")),
+                (
+                    "files",
+                    models.PositiveIntegerField(default=0, verbose_name="berkas di penyimpanan"),
+                ),
+                (
+                    "referenced",
+                    models.PositiveIntegerField(default=0, verbose_name="berkas yang dicatat"),
+                ),
+                (
+                    "orphans",
+                    models.PositiveIntegerField(default=0, verbose_name="berkas tanpa catatan"),
+                ),
+                (
+                    "orphan_bytes",
+                    models.PositiveBigIntegerField(
+                        default=0, verbose_name="ukuran berkas tanpa catatan"
+                    ),
+                ),
+                (
+                    "missing",
+                    models.PositiveIntegerField(default=0, verbose_name="catatan tanpa berkas"),
+                ),
+                (
+                    "missing_sample",
+                    models.JSONField(blank=True, default=list, verbose_name="contoh berkas hilang"),
+                ),
+                (
+                    "leftovers_removed",
+                    models.PositiveIntegerField(default=0, verbose_name="berkas sementara dihapus"),
+                ),
+                (
+                    "quarantined",
+                    models.PositiveIntegerField(default=0, verbose_name="dipindahkan ke karantina"),
+                ),
             ],
             options={
-                'verbose_name': 'pemeriksaan penyimpanan',
-                'verbose_name_plural': 'pemeriksaan penyimpanan',
-                'ordering': ['-checked_at'],
+                "verbose_name": "pemeriksaan penyimpanan",
+                "verbose_name_plural": "pemeriksaan penyimpanan",
+                "ordering": ["-checked_at"],
             },
         ),
     ]

@@ -1,0 +1,11 @@
+"""The portal search (``/cari/?q=…``)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "search"
+
+urlpatterns = [
+    path("", views.results, name="results"),
+]

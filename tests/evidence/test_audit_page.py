@@ -1,0 +1,38 @@
+"""The audit trail reads in words: status labels instead of codes, recorded facts with
+their names, items by name; and it is filtered by an item's name."""
+
+import re
+
+from django.urls import reverse
+
+from evidence import services
+from tests.evidence.conftest import up
+
+
+def rows(body: str) -> list[str]:
+    table = body.split("<tbody>")[1].split("</tbody>")[0]
+    return [re.sub(r"\s+", " ", r) for r in table.split("<tr>")[1:]]
+
+
+def test_the_trail_speaks_in_labels(client, item, users):
+    version = up(item, users["pic.pw"], "notulen.pdf")
+    services.evidence_review(
+        version=version, user=users["tpi"], decision="revise", comment="Kurang paraf"
+    )
+    client.force_login(users["ketua"])
+    body = client.get(reverse("evidence:audit")).content.decode()
+    review_row, upload_row = rows(body)[:2]
+    assert "Perlu revisi" in review_row and "keputusan: Perlu revisi" in review_row
+    assert "Belum diunggah → " in upload_row and "berkas: Berkas 1" in upload_row
+    assert "Laporan monitoring:" in upload_row  # the item by name, not "#123"
+    for code in ("pending", "revise", "missing", "decision:", "sha256:", f"#{item.pk}"):
+        assert code not in review_row + upload_row, code
+
+
+def test_filter_by_item_name(client, item, users, demo):
+    up(item, users["pic.pw"], "notulen.pdf")
+    client.force_login(users["ketua"])
+    found = rows(client.get(reverse("evidence:audit"), {"butir": "monitoring"}).content.decode())
+    assert found and all("Laporan monitoring:" in r for r in found)
+    none = client.get(reverse("evidence:audit"), {"butir": "tidak ada butir begini"})
+    assert "Tidak ada catatan yang cocok" in none.content.decode()
