@@ -38,14 +38,18 @@ class _UnitForm(_Form):
 
 
 class ProposalForm(_UnitForm):
-    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("Unit kerja"), queryset=Unit.objects.none(), empty_label=_("— pilih unit —")
+    )
     year = _year_field()
     category = forms.ChoiceField(label=_("Kategori"), choices=Category.choices)
     afirmasi = forms.BooleanField(label=_("Unit afirmasi"), required=False)
 
 
 class PredicateForm(_UnitForm):
-    unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("Unit kerja"), queryset=Unit.objects.none(), empty_label=_("— pilih unit —")
+    )
     kind = forms.ChoiceField(label=_("Predikat"), choices=Predicate.Kind.choices)
     year = _year_field()
     decree = forms.CharField(label=_("Nomor keputusan"), max_length=255, required=False)

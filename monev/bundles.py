@@ -265,7 +265,9 @@ tr:nth-child(even) td{background:#f5f7f9}
 code{font-size:.75rem;word-break:break-all}
 .num{text-align:right;white-space:nowrap}
 .empty{color:#555;font-style:italic}
-@media print{body{margin:0}a{color:inherit}}
+.wrap{overflow-x:auto;-webkit-overflow-scrolling:touch}
+@media (max-width:600px){body{margin:.75rem}table{font-size:.8rem}}
+@media print{body{margin:0}a{color:inherit}.wrap{overflow:visible}}
 """
 
 
@@ -290,31 +292,33 @@ def _index_html(
         "</a>; kolom SHA-256 dapat dipakai untuk memeriksa keutuhan setiap berkas.</p>",
     ]
     if not entries:
-        parts.append('<p class="empty">Belum ada bukti dukung yang disetujui untuk periode ini.</p>')
+        parts.append(
+            '<p class="empty">Belum ada bukti dukung yang disetujui untuk periode ini.</p>'
+        )
     current_area = current_group = None
     open_table = False
     for entry in entries:
         cell = entry.version.requirement.cell
         if cell.area.code != current_area:
             if open_table:
-                parts.append("</tbody></table>")
+                parts.append("</tbody></table></div>")
                 open_table = False
             current_area, current_group = cell.area.code, None
             parts.append(f"<h2>{escape(cell.area.code)} — {escape(cell.area.name)}</h2>")
         if entry.quarter != current_group:
             if open_table:
-                parts.append("</tbody></table>")
+                parts.append("</tbody></table></div>")
             current_group = entry.quarter
             parts.append(f"<h3>{escape(entry.quarter)}</h3>")
             parts.append(
-                "<table><thead><tr><th>No.</th><th>Butir bukti dukung</th><th>Berkas</th>"
-                "<th>Berkas / tautan</th><th>Ukuran</th><th>Diunggah</th><th>Disetujui</th>"
-                "<th>SHA-256</th></tr></thead><tbody>"
+                '<div class="wrap"><table><thead><tr><th>No.</th><th>Butir bukti dukung</th>'
+                "<th>Berkas</th><th>Berkas / tautan</th><th>Ukuran</th><th>Diunggah</th>"
+                "<th>Disetujui</th><th>SHA-256</th></tr></thead><tbody>"
             )
             open_table = True
         parts.append(_index_row(entry))
     if open_table:
-        parts.append("</tbody></table>")
+        parts.append("</tbody></table></div>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
