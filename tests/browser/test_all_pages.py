@@ -326,6 +326,15 @@ def test_every_page_fits(
         found = page.evaluate(MEASURE, TAP_TARGETS)
         if found["scrollWidth"] > found["clientWidth"] + 1:
             problems.append(f"{where}: {found['scrollWidth']} px wide: {found['wide']}")
+        if phone and name == "dashboard":
+            # The heat map is stacked on a phone: every quarter × area cell on screen,
+            # none hidden in a box that scrolls sideways.
+            right = page.evaluate(
+                "() => Math.max(...[...document.querySelectorAll('#heat-map td')]"
+                ".map(td => td.getBoundingClientRect().right))"
+            )
+            if right > found["clientWidth"] + 1:
+                problems.append(f"{where}: heat map cells reach {right:.0f} px")
         if "<" in page.title():
             problems.append(f"{where}: markup in the title {page.title()!r}")
         shoot(page, folder, f"{role}-{name}-{size}")
