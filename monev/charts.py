@@ -34,7 +34,8 @@ def horizontal_bars(bars: list[Bar], *, title: str, width: int = 560, row: int =
     bar_w = width - label_w - value_w - 10
     height = row * len(bars) + 8
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'<svg class="chart-bars" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" font-family="{FONT}" font-size="13">',
         f"<title>{escape(title)}</title>",
     ]
@@ -64,7 +65,8 @@ def column_trend(bars: list[Bar], *, title: str, width: int = 420, height: int =
     slot = width / n
     col_w = min(64.0, slot * 0.6)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'<svg class="chart-columns" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width} {height}" width="100%" '
         f'role="img" font-family="{FONT}" font-size="13">',
         f"<title>{escape(title)}</title>",
         f'<line x1="0" y1="{top + plot_h}" x2="{width}" y2="{top + plot_h}" stroke="{MUTED}"/>',

@@ -164,6 +164,14 @@ VISIBLE_TEXT = """
 """
 
 
+# The smallest font size of the dashboard's chart text as drawn on screen (SVG units
+# times the chart's scale).
+CHART_TEXT = """
+() => Math.min(...[...document.querySelectorAll(".chart svg text")].map(
+  (t) => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))
+"""
+
+
 @dataclass(frozen=True)
 class Sample:
     """The rows the pages show: an item with two files of the PIC (one sent back for
@@ -335,6 +343,18 @@ def test_every_page_fits(
             )
             if right > found["clientWidth"] + 1:
                 problems.append(f"{where}: heat map cells reach {right:.0f} px")
+            # The overdue table keeps the PIC and the days late on screen.
+            right = page.evaluate(
+                "() => Math.max(...[...document.querySelectorAll('#terlambat [data-col]')]"
+                ".map(td => td.getBoundingClientRect().right))"
+            )
+            if right > found["clientWidth"] + 1:
+                problems.append(f"{where}: overdue PIC or days late reach {right:.0f} px")
+        if name == "dashboard":
+            # Chart labels are drawn at 12 px or more, on the phone as on the laptop.
+            smallest = page.evaluate(CHART_TEXT)
+            if smallest < 12:
+                problems.append(f"{where}: chart text {smallest:.1f} px")
         if "<" in page.title():
             problems.append(f"{where}: markup in the title {page.title()!r}")
         shoot(page, folder, f"{role}-{name}-{size}")
