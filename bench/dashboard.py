@@ -26,6 +26,8 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -95,6 +97,44 @@ def demo_fill(*, versions: int, seed: int) -> None:
         )
         realisations_fill(plans=[plan], seed=seed, today=timezone.localdate())
         timestamps_spread([plan])
+
+
+@contextmanager
+def bench_database(
+    name: str, *, units: int, versions: int, seed: int, fill=None
+) -> Iterator[tuple[str, float, str]]:
+    """A throw-away database ``name`` with the demo unit and ``units`` generated units
+    (``bench_data``), the demo unit filled like them and ``fill()`` run before the
+    ``VACUUM ANALYZE`` autovacuum would do after a bulk load. Yields the database's
+    name, the seconds ``bench_data`` took and its summary line; dropped afterwards."""
+    old_name = connection.settings_dict["NAME"]
+    connection.settings_dict["TEST"]["NAME"] = name
+    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+        out = io.StringIO()
+        start = time.perf_counter()
+        call_command(
+            "bench_data",
+            "--units",
+            str(units),
+            "--versions",
+            str(versions),
+            "--seed",
+            str(seed),
+            stdout=out,
+        )
+        seconds = time.perf_counter() - start
+        summary = out.getvalue().strip()
+        print(summary, file=sys.stderr)
+        demo_fill(versions=versions, seed=seed)
+        if fill is not None:
+            fill()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        yield test_name, seconds, summary
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def measure(code: str, runs: int, warmup: int) -> list[tuple]:
@@ -174,29 +214,10 @@ def main() -> None:
         f"DATABASE_URL=postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']} "
         "TOX_PARALLEL_ENV=bench .venv/bin/python bench/dashboard.py " + " ".join(sys.argv[1:])
     ).strip()
-    old_name = connection.settings_dict["NAME"]
-    connection.settings_dict["TEST"]["NAME"] = TEST_DB_NAME
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        call_command("seed_demo", verbosity=0, stdout=io.StringIO())
-        out = io.StringIO()
-        start = time.perf_counter()
-        call_command(
-            "bench_data",
-            "--units",
-            str(args.units),
-            "--versions",
-            str(args.versions),
-            "--seed",
-            str(args.seed),
-            stdout=out,
-        )
-        bench_seconds = time.perf_counter() - start
-        bench_summary = out.getvalue().strip()
-        print(bench_summary, file=sys.stderr)
-        demo_fill(versions=args.versions, seed=args.seed)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk load
+    with bench_database(
+        TEST_DB_NAME, units=args.units, versions=args.versions, seed=args.seed
+    ) as built:
+        test_name, bench_seconds, bench_summary = built
         counts = {
             "units": Unit.objects.count(),
             "plans": WorkPlan.objects.count(),
@@ -210,8 +231,6 @@ def main() -> None:
         rows = []
         for code in codes:
             rows += measure(code, args.runs, args.warmup)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     load_after = os.getloadavg()
 
     lines = [

@@ -19,7 +19,6 @@ never asserted.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import platform
 import statistics
@@ -39,13 +38,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.dashboard import DEMO_UNIT, database_facts, demo_fill  # noqa: E402
+from bench.dashboard import DEMO_UNIT, bench_database, database_facts  # noqa: E402
 from evidence.models import EvidenceVersion  # noqa: E402
 from findings.models import Finding  # noqa: E402
 from search.query import parse_query  # noqa: E402
@@ -194,44 +192,27 @@ def main() -> None:
         f"DATABASE_URL=postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']} "
         ".venv/bin/python bench/search.py " + " ".join(sys.argv[1:])
     ).strip()
-    old_name = connection.settings_dict["NAME"]
-    connection.settings_dict["TEST"]["NAME"] = TEST_DB_NAME
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        call_command("seed_demo", verbosity=0, stdout=io.StringIO())
-        out = io.StringIO()
-        start = time.perf_counter()
-        call_command(
-            "bench_data",
-            "--units",
-            str(args.units),
-            "--versions",
-            str(args.versions),
-            "--seed",
-            str(args.seed),
-            stdout=out,
-        )
-        bench_seconds = time.perf_counter() - start
-        bench_summary = out.getvalue().strip()
-        print(bench_summary, file=sys.stderr)
-        demo_fill(versions=args.versions, seed=args.seed)
-        findings = findings_fill(args.findings)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk load
+    findings = []
+    with bench_database(
+        TEST_DB_NAME,
+        units=args.units,
+        versions=args.versions,
+        seed=args.seed,
+        fill=lambda: findings.append(findings_fill(args.findings)),
+    ) as built:
+        test_name, bench_seconds, _summary = built
         counts = {
             "units": Unit.objects.count(),
             "plans": WorkPlan.objects.count(),
             "required items": EvidenceRequirement.objects.count(),
             "versions": EvidenceVersion.objects.count(),
-            "findings": findings,
+            "findings": findings[0],
         }
         facts = database_facts()
         rows = []
         for code in codes:
             rows += measure(code, args.runs, args.warmup)
         plan_text = explain(codes[-1])
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     load_after = os.getloadavg()
 
     lines = [
