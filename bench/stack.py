@@ -65,11 +65,11 @@ import json
 from collections import Counter
 from evidence.models import Review
 from monev.models import Message
-from monev.reminders import pending_revision_notices
+from monev.sweep_reads import revision_notices
 from zi_portal.core.models import OutboxTask
 print("CHECK", json.dumps({
     "reviews": Review.objects.filter(decision="revise").count(),
-    "untold": len(pending_revision_notices()),
+    "untold": sum(1 for _ in revision_notices()),
     "outbox_open": OutboxTask.objects.filter(done_at__isnull=True, gave_up_at__isnull=True).count(),
     "outbox_given_up": OutboxTask.objects.filter(gave_up_at__isnull=False).count(),
     "messages": dict(Counter(Message.objects.values_list("status", flat=True))),

@@ -33,6 +33,13 @@ class EvidenceVersionQuerySet(RestrictedQuerySet):
 ReviewQuerySet = unit_queryset("version__requirement__cell__quarter__plan__unit", "ReviewQuerySet")
 
 
+def version_label(file_no: int, revision: int) -> str:
+    """A version's name as people use it (``EvidenceVersion.label``)."""
+    if revision > 1:
+        return _("Berkas %(b)s versi %(v)s") % {"b": file_no, "v": revision}
+    return _("Berkas %(b)s") % {"b": file_no}
+
+
 class EvidenceVersion(models.Model):
     """One upload (a file or a link) to a required item. Never changed or deleted
     after it is made, except for the withdrawal and supersession markers and the
@@ -124,9 +131,7 @@ class EvidenceVersion(models.Model):
     @property
     def label(self) -> str:
         """ "Berkas 2" or, once replaced, "Berkas 2 versi 3": the name people use."""
-        if self.revision > 1:
-            return _("Berkas %(b)s versi %(v)s") % {"b": self.file_no, "v": self.revision}
-        return _("Berkas %(b)s") % {"b": self.file_no}
+        return version_label(self.file_no, self.revision)
 
     @property
     def display_name(self) -> str:

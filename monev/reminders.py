@@ -1,6 +1,7 @@
 """The reminder sweep: who must be told what today, and telling them exactly once.
 
-``plan_reminders`` only reads (the ``--dry-run`` of ``send_reminders`` prints it);
+``iter_reminders`` only reads (batched, in ``sweep_reads``; the ``--dry-run`` of
+``send_reminders`` prints it);
 ``run_sweep`` writes a ``ReminderRecord`` per (kind, person, scope, period) under a
 unique constraint before creating the message, so running the sweep twice, or on two
 workers at once, sends each reminder once.
@@ -10,25 +11,22 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import CharField, Exists, OuterRef, Value
-from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from evidence.choices import Decision, ItemStatus
-from evidence.models import Review
-from evidence.selectors import plan_item_statuses
+from evidence.choices import ItemStatus
 from evidence.status import is_late
 from findings.selectors import finding_reminders
-from workplan.choices import AREA_ORDER
+from workplan.choices import AREA_ORDER, QUARTER_LABELS
 from workplan.models import WorkPlan
 from zi_portal.accounts.models import User
-from zi_portal.accounts.roles import GROUP_NAMES, Role
-from zi_portal.core.links import absolute_url
+from zi_portal.core.links import absolute_url, absolute_url_of_pk
 
+from . import sweep_reads
 from .choices import ReminderKind
 from .models import ReminderPolicy, ReminderRecord
 
@@ -62,12 +60,9 @@ class Planned:
         )
 
 
-def policy_for(plan: WorkPlan) -> ReminderPolicy:
-    """The plan's policy, or (unsaved) the defaults when the Ketua Tim has set none."""
-    policy = ReminderPolicy.objects.filter(plan=plan).first()
-    return policy or ReminderPolicy(
-        plan=plan, upcoming_days=list(settings.ZI_REMINDER_UPCOMING_DAYS)
-    )
+def default_policy(plan: WorkPlan) -> ReminderPolicy:
+    """The (unsaved) defaults for a plan whose Ketua Tim has set no policy."""
+    return ReminderPolicy(plan=plan, upcoming_days=list(settings.ZI_REMINDER_UPCOMING_DAYS))
 
 
 def _item_line(item, status: str | None = None) -> dict:
@@ -76,7 +71,7 @@ def _item_line(item, status: str | None = None) -> dict:
         "text": item.text,
         "status": status,
         "status_label": ItemStatus(status).label,
-        "url": absolute_url("evidence:item", item.pk),
+        "url": absolute_url_of_pk("evidence:item")(item.pk),
     }
 
 
@@ -182,90 +177,73 @@ def digest_rows(plan: WorkPlan, statuses: dict, today: date) -> list[dict]:
     return sorted(rows.values(), key=lambda r: (r["quarter_number"], order[r["area"]]))
 
 
-def _plan_digest(plan, statuses, today, policy) -> list[Planned]:
+def _plan_digest(plan, statuses, today, policy, leaders) -> list[Planned]:
     if today.weekday() != policy.digest_weekday:
         return []
-    leaders = (
-        User.objects.filter(
-            is_active=True,
-            receive_digest=True,
-            groups__name__in=[GROUP_NAMES[Role.KETUA], GROUP_NAMES[Role.KEPALA]],
-        )
-        .distinct()
-        .order_by("pk")
-    )
-    unit_id = plan.unit_id
     rows = digest_rows(plan, statuses, today)
     year, week, _day = today.isocalendar()
     result = []
-    for user in leaders:
-        if user.unit_id and user.unit_id != unit_id:
-            continue
+    for user in sweep_reads.leaders_of(leaders, plan.unit_id):
         scope = Scope(f"plan-{plan.pk}", f"{year}-W{week:02d}", str(plan), [])
         result.append(Planned(ReminderKind.DIGEST, user, [scope], plan, {"rows": rows}))
     return result
 
 
-def pending_revision_notices(*, user_id: int | None = None, before: datetime | None = None):
-    """Reviews asking for revision that have not been told to the uploader yet."""
-    told = ReminderRecord.objects.filter(
-        kind=ReminderKind.REVISION,
-        scope=Concat(Value("review-"), Cast(OuterRef("pk"), CharField())),
-    )
-    reviews = (
-        Review.objects.filter(decision=Decision.REVISE)
-        .exclude(Exists(told))
-        .select_related(
-            "reviewer",
-            "version__uploaded_by",
-            "version__requirement__cell__quarter__plan__unit",
-            "version__requirement__cell__area",
+def plan_revision_notices(notices: Iterable[sweep_reads.RevisionNotice]) -> list[Planned]:
+    """One message per active uploader with a scope per revision request (two more
+    queries: the uploaders and the plans, once)."""
+    grouped: dict[int, list[Scope]] = defaultdict(list)
+    plan_of: dict[int, int] = {}
+    item_url = absolute_url_of_pk("evidence:item")
+    label = str(ItemStatus.REVISE.label)
+    for notice in notices:
+        line = {
+            "text": notice.requirement_text,
+            "status": ItemStatus.REVISE,
+            "status_label": label,
+            "url": item_url(notice.requirement_id),
+            "version": notice.version_label,
+            "comment": notice.comment,
+            "reviewer": notice.reviewer,
+        }
+        heading = f"{QUARTER_LABELS[notice.quarter_number]} · {notice.area_code} {notice.area_name}"
+        grouped[notice.uploader_id].append(
+            Scope(f"review-{notice.review_id}", "1", heading, [line])
         )
-    )
-    if user_id is not None:
-        reviews = reviews.filter(version__uploaded_by_id=user_id)
-    if before is not None:
-        reviews = reviews.filter(created_at__lte=before)
-    return list(reviews.order_by("created_at", "pk"))
+        plan_of.setdefault(notice.uploader_id, notice.plan_id)
+    if not grouped:
+        return []
+    uploaders = User.objects.filter(pk__in=list(grouped), is_active=True).in_bulk()
+    plans = WorkPlan.objects.select_related("unit").in_bulk(set(plan_of.values()))
+    return [
+        Planned(ReminderKind.REVISION, uploaders[pk], scopes, plans[plan_of[pk]], {})
+        for pk, scopes in grouped.items()
+        if pk in uploaders
+    ]
 
 
-def plan_revision_notices(reviews) -> list[Planned]:
-    grouped: dict[int, Planned] = {}
-    for review in reviews:
-        version = review.version
-        uploader = version.uploaded_by
-        if not uploader.is_active:
-            continue
-        requirement = version.requirement
-        entry = grouped.setdefault(
-            uploader.pk,
-            Planned(ReminderKind.REVISION, uploader, [], requirement.cell.quarter.plan, {}),
-        )
-        line = _item_line(requirement, ItemStatus.REVISE)
-        line.update(
-            {"version": version.label, "comment": review.comment, "reviewer": review.reviewer.name}
-        )
-        entry.scopes.append(
-            Scope(f"review-{review.pk}", "1", _cell_heading(requirement.cell), [line])
-        )
-    return list(grouped.values())
+def iter_reminders(*, today: date) -> Iterator[Planned]:
+    """Everything the sweep would send on ``today`` (reads only), a chunk of plans at a
+    time: a fixed number of queries per chunk, whatever the number of units."""
+    leaders = sweep_reads.digest_leaders()
+    for plans in sweep_reads.plans_in_chunks():
+        saved = sweep_reads.policies_of(plans)
+        policies = {p.pk: saved.get(p.pk) or default_policy(p) for p in plans}
+        due = [p for p in plans if today.weekday() < 5 or policies[p.pk].send_on_weekends]
+        statuses = sweep_reads.statuses_of(due) if due else {}
+        for plan in due:
+            items, policy = statuses[plan.pk], policies[plan.pk]
+            yield from _plan_cells(plan, items, today, policy)
+            yield from _plan_digest(plan, items, today, policy, leaders)
+    if today.weekday() < 5:
+        yield from _plan_findings(today)
+    window = timezone.now() - timedelta(minutes=settings.ZI_REVISION_BATCH_MINUTES)
+    yield from plan_revision_notices(sweep_reads.revision_notices(before=window))
 
 
 def plan_reminders(*, today: date) -> list[Planned]:
-    """Everything the sweep would send on ``today`` (reads only)."""
-    planned: list[Planned] = []
-    for plan in WorkPlan.objects.select_related("unit").order_by("year", "pk"):
-        policy = policy_for(plan)
-        if today.weekday() >= 5 and not policy.send_on_weekends:
-            continue
-        statuses = plan_item_statuses(plan)
-        planned += _plan_cells(plan, statuses, today, policy)
-        planned += _plan_digest(plan, statuses, today, policy)
-    if today.weekday() < 5:
-        planned += _plan_findings(today)
-    window = timezone.now() - timedelta(minutes=settings.ZI_REVISION_BATCH_MINUTES)
-    planned += plan_revision_notices(pending_revision_notices(before=window))
-    return planned
+    """``iter_reminders`` as a list."""
+    return list(iter_reminders(today=today))
 
 
 FINDING_REPEAT_DAYS = 7
@@ -303,16 +281,28 @@ def _plan_findings(today: date) -> list[Planned]:
     return result
 
 
-def _already_recorded(planned: Planned) -> set[tuple[str, str]]:
-    existing = ReminderRecord.objects.filter(
-        kind=planned.kind,
-        recipient=planned.recipient,
-        scope__in=[s.key for s in planned.scopes],
-    ).values_list("scope", "period")
-    return set(existing)
+def unsent(planned: Iterable[Planned], batch: int = 200) -> Iterator[Planned]:
+    """For the dry run: the planned messages with a scope not yet recorded, checked
+    ``batch`` messages at a time (one query per batch)."""
+    chunk: list[Planned] = []
+    for entry in planned:
+        chunk.append(entry)
+        if len(chunk) == batch:
+            yield from _unsent(chunk)
+            chunk = []
+    if chunk:
+        yield from _unsent(chunk)
 
 
-def already_sent(planned: Planned) -> bool:
-    """For the dry run: is every scope of ``planned`` already recorded?"""
-    recorded = _already_recorded(planned)
-    return all((s.key, s.period) in recorded for s in planned.scopes)
+def _unsent(chunk: list[Planned]) -> list[Planned]:
+    recorded = set(
+        ReminderRecord.objects.filter(
+            recipient_id__in={p.recipient.pk for p in chunk},
+            scope__in={s.key for p in chunk for s in p.scopes},
+        ).values_list("kind", "recipient_id", "scope", "period")
+    )
+    return [
+        p
+        for p in chunk
+        if not all((p.kind, p.recipient.pk, s.key, s.period) in recorded for s in p.scopes)
+    ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -22,16 +22,14 @@ from zi_portal.core.queue import enqueue
 
 from .choices import ReminderKind
 from .models import Message, Notification, ReminderRecord, SweepRun
-from .reminders import (
-    Planned,
-    Scope,
-    pending_revision_notices,
-    plan_reminders,
-    plan_revision_notices,
-)
+from .reminders import Planned, Scope, iter_reminders, plan_revision_notices
 from .services import SEND_MESSAGE, message_failed, message_send
+from .sweep_reads import revision_notices
 
 log = logging.getLogger(__name__)
+
+# Reminder records inserted per statement.
+RECORD_BATCH = 500
 
 
 # Marked for extraction here, translated when rendered in the recipient's language.
@@ -101,9 +99,9 @@ class SweepResult:
 def deliver(planned: Planned, *, today: date, send_now: bool = False) -> Message | None:
     """Record and create the message for ``planned``, each scope exactly once.
 
-    Each scope's record is inserted in its own savepoint: a scope someone else has
-    already recorded (another sweep, another worker) is dropped; if none is left,
-    nothing is created. The e-mail is queued when the transaction commits."""
+    The scopes' records are inserted in one statement that skips those someone else
+    has already recorded (another sweep, another worker); if none is left, nothing is
+    created. The e-mail is queued when the transaction commits."""
     with transaction.atomic():
         message = Message.objects.create(
             recipient=planned.recipient,
@@ -112,20 +110,24 @@ def deliver(planned: Planned, *, today: date, send_now: bool = False) -> Message
             body_text="",
             body_html="",
         )
-        kept = []
-        for scope in planned.scopes:
-            try:
-                with transaction.atomic():
-                    ReminderRecord.objects.create(
-                        kind=planned.kind,
-                        recipient=planned.recipient,
-                        scope=scope.key,
-                        period=scope.period,
-                        message=message,
-                    )
-                kept.append(scope)
-            except IntegrityError:
-                continue
+        ReminderRecord.objects.bulk_create(
+            [
+                ReminderRecord(
+                    kind=planned.kind,
+                    recipient=planned.recipient,
+                    scope=scope.key,
+                    period=scope.period,
+                    message=message,
+                )
+                for scope in planned.scopes
+            ],
+            ignore_conflicts=True,
+            batch_size=RECORD_BATCH,
+        )
+        # The scopes this message won: a record someone else inserted first (another
+        # sweep, another worker: the insert waits for theirs) names their message.
+        mine = set(ReminderRecord.objects.filter(message=message).values_list("scope", "period"))
+        kept = [s for s in planned.scopes if (s.key, s.period) in mine]
         if not kept:
             transaction.set_rollback(True)
             return None
@@ -162,7 +164,7 @@ def run_sweep(*, today: date | None = None, send_now: bool = False) -> SweepResu
     """The daily sweep (beat runs it; ``send_reminders`` runs it by hand)."""
     today = today or timezone.localdate()
     result = SweepResult()
-    for planned in plan_reminders(today=today):
+    for planned in iter_reminders(today=today):
         message = deliver(planned, today=today, send_now=send_now)
         if message is None:
             result.skipped += 1
@@ -195,7 +197,7 @@ def catch_up(*, now=None) -> int | None:
 
 def notify_revisions(*, user_id: int, send_now: bool = False) -> Message | None:
     """Tell one uploader about every revision request not yet told (batched)."""
-    planned = plan_revision_notices(pending_revision_notices(user_id=user_id))
+    planned = plan_revision_notices(revision_notices(user_id=user_id))
     if not planned:
         return None
     return deliver(planned[0], today=timezone.localdate(), send_now=send_now)

@@ -1,7 +1,9 @@
 """Absolute links to the portal, for what leaves it: e-mails, PortalRB's JSON."""
 
+from functools import lru_cache
+
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 def site_url(path: str) -> str:
@@ -12,3 +14,22 @@ def site_url(path: str) -> str:
 def absolute_url(viewname: str, *args) -> str:
     """The public address of a named view."""
     return site_url(reverse(viewname, args=args))
+
+
+# A number no row has, reversed in place of a pk and then replaced.
+_SENTINEL = 918273645
+
+
+def absolute_url_of_pk(viewname: str):
+    """``pk → absolute_url(viewname, pk)`` for a view whose one argument is an integer
+    pk, reversed once per address and URLconf: for the many links of a reminder sweep."""
+    return _url_of_pk(viewname, settings.ZI_SITE_URL, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=64)
+def _url_of_pk(viewname: str, _site: str, _prefix: str, _urlconf):
+    template = absolute_url(viewname, _SENTINEL)
+    head, sentinel, tail = template.partition(str(_SENTINEL))
+    if not sentinel:
+        raise ValueError(f"{viewname} does not take a pk as its only argument")
+    return lambda pk: f"{head}{int(pk)}{tail}"

@@ -30,8 +30,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--today must be YYYY-MM-DD, not {today!r}.") from exc
         if dry_run:
-            planned = reminders.plan_reminders(today=day)
-            pending = [p for p in planned if not reminders.already_sent(p)]
+            pending = list(reminders.unsent(reminders.iter_reminders(today=day)))
             self.stdout.write(
                 f"Dry run for {day.isoformat()}: {len(pending)} message(s) would be sent."
             )

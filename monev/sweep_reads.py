@@ -1,0 +1,164 @@
+"""The reminder sweep's reads, batched so that their number does not grow with the
+number of units: plans are read in chunks of ``PLAN_CHUNK`` with three queries per
+chunk (cells, items, the review states of current versions), the digest's leaders once
+per sweep, and revision requests in one streamed query with only the columns a notice
+shows. Nothing holds a model object per version or per review, so memory stays flat
+on a backlog (an import, or a worker that was down for days)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
+
+from evidence.choices import Decision
+from evidence.models import EvidenceVersion, Review, version_label
+from evidence.status import derive_status
+from workplan.models import CommitmentCell, EvidenceRequirement, WorkPlan
+from zi_portal.accounts.models import User
+from zi_portal.accounts.roles import GROUP_NAMES, Role
+
+from .choices import ReminderKind
+from .models import ReminderPolicy, ReminderRecord
+
+# Plans whose items are read together: 100 plans of the full work plan are about
+# 7,700 items, a few MB.
+PLAN_CHUNK = 100
+# Rows fetched per round trip when streaming revision requests.
+STREAM_CHUNK = 2000
+
+
+@dataclass
+class SweepItem:
+    """An evidence item as the sweep needs it (no versions kept)."""
+
+    pk: int
+    text: str
+    order: int
+    cell: CommitmentCell
+    status: str
+
+    @property
+    def cell_id(self) -> int:
+        return self.cell.pk
+
+
+def plans_in_chunks(chunk: int = PLAN_CHUNK) -> Iterator[list[WorkPlan]]:
+    """Every plan (with its unit), oldest year first, ``chunk`` at a time (one query)."""
+    plans = list(WorkPlan.objects.select_related("unit").order_by("year", "pk"))
+    for start in range(0, len(plans), chunk):
+        yield plans[start : start + chunk]
+
+
+def policies_of(plans: Iterable[WorkPlan]) -> dict[int, ReminderPolicy]:
+    """The saved policies of ``plans`` by plan id (one query); a plan without one uses
+    the defaults (``reminders.default_policy``)."""
+    return {p.plan_id: p for p in ReminderPolicy.objects.filter(plan__in=list(plans))}
+
+
+def statuses_of(plans: list[WorkPlan]) -> dict[int, dict[int, SweepItem]]:
+    """plan id → {item id: item with its status} for ``plans`` (three queries)."""
+    plan_ids = [p.pk for p in plans]
+    cells = {
+        c.pk: c
+        for c in CommitmentCell.objects.filter(quarter__plan_id__in=plan_ids).select_related(
+            "quarter", "area", "pic"
+        )
+    }
+    states: dict[int, list[str]] = defaultdict(list)
+    current = EvidenceVersion.objects.current().filter(
+        requirement__cell__quarter__plan_id__in=plan_ids
+    )
+    for requirement_id, state in current.values_list("requirement_id", "review_state").iterator(
+        chunk_size=STREAM_CHUNK
+    ):
+        states[requirement_id].append(state)
+    result: dict[int, dict[int, SweepItem]] = {pk: {} for pk in plan_ids}
+    rows = (
+        EvidenceRequirement.objects.filter(cell_id__in=list(cells))
+        .order_by("cell__quarter__number", "cell__area__order", "order")
+        .values_list("pk", "text", "order", "cell_id")
+    )
+    for pk, text, order, cell_id in rows.iterator(chunk_size=STREAM_CHUNK):
+        cell = cells[cell_id]
+        status = derive_status(states.pop(pk, ()))
+        result[cell.quarter.plan_id][pk] = SweepItem(pk, text, order, cell, status)
+    return result
+
+
+def digest_leaders() -> dict[int | None, list[User]]:
+    """Who receives the weekly digest, by unit id (None: people of no unit, who get
+    every plan's), each list by pk. One query per sweep."""
+    leaders = (
+        User.objects.filter(
+            is_active=True,
+            receive_digest=True,
+            groups__name__in=[GROUP_NAMES[Role.KETUA], GROUP_NAMES[Role.KEPALA]],
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    by_unit: dict[int | None, list[User]] = defaultdict(list)
+    for user in leaders:
+        by_unit[user.unit_id].append(user)
+    return by_unit
+
+
+def leaders_of(by_unit: dict[int | None, list[User]], unit_id: int) -> list[User]:
+    """The digest's readers for a plan of ``unit_id``, by pk."""
+    return sorted(by_unit.get(unit_id, []) + by_unit.get(None, []), key=lambda u: u.pk)
+
+
+@dataclass(frozen=True)
+class RevisionNotice:
+    """One revision request not yet told to its uploader: only what a notice shows."""
+
+    review_id: int
+    comment: str
+    reviewer: str
+    version_label: str
+    uploader_id: int
+    requirement_id: int
+    requirement_text: str
+    quarter_number: int
+    area_code: str
+    area_name: str
+    plan_id: int
+
+
+def revision_notices(
+    *, user_id: int | None = None, before: datetime | None = None
+) -> Iterator[RevisionNotice]:
+    """Reviews asking for revision that have not been told to the uploader yet, oldest
+    first, streamed (one query)."""
+    told = ReminderRecord.objects.filter(
+        kind=ReminderKind.REVISION,
+        scope=Concat(Value("review-"), Cast(OuterRef("pk"), CharField())),
+    )
+    reviews = Review.objects.filter(decision=Decision.REVISE).exclude(Exists(told))
+    if user_id is not None:
+        reviews = reviews.filter(version__uploaded_by_id=user_id)
+    if before is not None:
+        reviews = reviews.filter(created_at__lte=before)
+    rows = reviews.order_by("created_at", "pk").values_list(
+        "pk",
+        "comment",
+        "reviewer__name",
+        "version__file_no",
+        "version__revision",
+        "version__uploaded_by_id",
+        "version__requirement_id",
+        "version__requirement__text",
+        "version__requirement__cell__quarter__number",
+        "version__requirement__cell__area__code",
+        "version__requirement__cell__area__name",
+        "version__requirement__cell__quarter__plan_id",
+    )
+    for row in rows.iterator(chunk_size=STREAM_CHUNK):
+        pk, comment, reviewer, file_no, revision, uploader_id, *rest = row
+        label = version_label(file_no, revision)
+        yield RevisionNotice(pk, comment, reviewer, label, uploader_id, *rest)
