@@ -21,8 +21,7 @@ from workplan.models import Activity, ChangeArea, Quarter, WorkPlan
 from zi_portal.core.periods import current_quarter
 
 from . import charts
-from .models import ActivityRealisation
-from .selectors import month_state
+from .selectors import month_state, realisations_by_activity
 
 
 @dataclass
@@ -127,7 +126,7 @@ def gantt(*, plan: WorkPlan, today: date) -> list[dict]:
     activities = (
         Activity.objects.filter(pokja__plan=plan)
         .select_related("pokja__area")
-        .prefetch_related(Prefetch("realisations", queryset=ActivityRealisation.objects.all()))
+        .prefetch_related(Prefetch("realisations", queryset=realisations_by_activity()))
         .order_by("pokja__area__order", "number")
     )
     rows: list[dict] = []

@@ -17,6 +17,12 @@ from .choices import MessageStatus
 from .models import ActivityRealisation, AreaNarrative, Message, Notification, Report
 
 
+def realisations_by_activity():
+    """The months of many activities, for a prefetch: ordered by the key columns (the
+    model's ordering by "activity" would join every unit's activities to sort)."""
+    return ActivityRealisation.objects.order_by("activity_id", "month")
+
+
 def month_state(
     planned: bool, realised: str | None, month: int, plan: WorkPlan, today: date
 ) -> str:
@@ -40,7 +46,7 @@ def activity_grid(*, plan: WorkPlan, user: Any, today: date) -> list[tuple[Pokja
             Prefetch(
                 "activities",
                 queryset=Activity.objects.order_by("number").prefetch_related(
-                    Prefetch("realisations", queryset=ActivityRealisation.objects.all())
+                    Prefetch("realisations", queryset=realisations_by_activity())
                 ),
             )
         )

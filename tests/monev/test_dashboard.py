@@ -202,3 +202,15 @@ def test_dashboard_queries_do_not_grow(client, progress):
         assert client.get(DASH).status_code == 200
     assert len(large) == len(small)
     assert len(small) <= 20
+
+
+def test_the_gantt_reads_the_months_without_joining_other_units(client, progress):
+    """The realisations prefetch filters by the activities' ids and orders by its own
+    columns: no join (the model's ordering by activity joined every unit's activities,
+    a statement that grew with the number of units)."""
+    client.force_login(progress["users"]["kepala"])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(DASH).status_code == 200
+    months = [q["sql"] for q in queries if 'FROM "monev_activityrealisation"' in q["sql"]]
+    assert months, "the dashboard reads the realisations"
+    assert all(" JOIN " not in sql for sql in months), months
