@@ -53,18 +53,11 @@ TEST_DB_NAME = "zi_bench_sweep"
 TODAY = date(2026, 12, 21)
 
 
-def rss_peak_kib() -> int:
+def proc_status_kib(field: str) -> int:
+    """A KiB figure of this process from /proc/self/status (VmRSS, VmHWM …)."""
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
-
-
-def rss_now_kib() -> int:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
 
@@ -77,13 +70,13 @@ def reset_peak() -> None:
 
 def dry_run() -> tuple[float, int, float, int, list]:
     reset_peak()
-    base = rss_now_kib()
+    base = proc_status_kib("VmRSS")
     timer = SqlTimer()
     start = time.perf_counter()
     with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(timer):
         planned = list(reminders.unsent(reminders.iter_reminders(today=TODAY)))
     seconds = time.perf_counter() - start
-    return seconds, len(queries), timer.seconds, rss_peak_kib() - base, planned
+    return seconds, len(queries), timer.seconds, proc_status_kib("VmHWM") - base, planned
 
 
 def main() -> None:
