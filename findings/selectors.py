@@ -4,6 +4,7 @@ the evidence a follow-up may point to. A fixed number of queries each."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -63,18 +64,24 @@ def findings_past_due(plan: Any, today: date) -> QuerySet[Finding]:
     return _past_due(findings_for(plan), today)
 
 
-def finding_reminders(today: date) -> list[tuple[Any, list[Finding]]]:
+def finding_reminders(today: date) -> Iterator[tuple[Any, list[Finding]]]:
     """Every active owner with their findings past due (all plans), for the reminder
-    sweep: ``[(owner, [finding, …]), …]``, owners by name, findings by due date."""
+    sweep: ``(owner, [finding, …])`` pairs, owners by name, findings by due date,
+    streamed (one owner's findings held at a time)."""
     rows = (
         _past_due(Finding.objects.filter(owner__is_active=True), today)
         .select_related("plan__unit", "area", "owner")
         .order_by("owner__name", "owner_id", "due_date", "pk")
     )
-    grouped: dict[int, tuple[Any, list[Finding]]] = {}
-    for finding in rows:
-        grouped.setdefault(finding.owner_id, (finding.owner, []))[1].append(finding)
-    return list(grouped.values())
+    owner, findings = None, []
+    for finding in rows.iterator(chunk_size=2000):
+        if owner is not None and finding.owner_id != owner.pk:
+            yield owner, findings
+            findings = []
+        owner = finding.owner if not findings else owner
+        findings.append(finding)
+    if findings:
+        yield owner, findings
 
 
 def owner_choices(plan: WorkPlan) -> QuerySet[User]:

@@ -189,14 +189,35 @@ def _plan_digest(plan, statuses, today, policy, leaders) -> list[Planned]:
     return result
 
 
-def plan_revision_notices(notices: Iterable[sweep_reads.RevisionNotice]) -> list[Planned]:
-    """One message per active uploader with a scope per revision request (two more
-    queries: the uploaders and the plans, once)."""
-    grouped: dict[int, list[Scope]] = defaultdict(list)
-    plan_of: dict[int, int] = {}
+# Uploaders whose notices are planned together: one query for their accounts and one
+# for their plans per batch.
+UPLOADER_BATCH = 200
+
+
+def plan_revision_notices(
+    notices: Iterable[sweep_reads.RevisionNotice], batch: int = UPLOADER_BATCH
+) -> Iterator[Planned]:
+    """One message per active uploader with a scope per revision request. ``notices``
+    come grouped by uploader (``revision_notices``), so only ``batch`` uploaders' scopes
+    are held at a time, whatever the backlog: two queries per batch (the uploaders and
+    their plans)."""
+    pending: dict[int, tuple[int, list[Scope]]] = {}
     item_url = absolute_url_of_pk("evidence:item")
     label = str(ItemStatus.REVISE.label)
+    headings: dict[tuple[int, str], str] = {}
+    current = None
     for notice in notices:
+        if notice.uploader_id != current:
+            if len(pending) == batch:
+                yield from _revision_messages(pending)
+                pending = {}
+            current = notice.uploader_id
+            pending[current] = (notice.plan_id, [])
+        key = (notice.quarter_number, notice.area_code)
+        heading = headings.get(key)
+        if heading is None:
+            heading = f"{QUARTER_LABELS[key[0]]} · {key[1]} {notice.area_name}"
+            headings[key] = heading
         line = {
             "text": notice.requirement_text,
             "status": ItemStatus.REVISE,
@@ -206,18 +227,18 @@ def plan_revision_notices(notices: Iterable[sweep_reads.RevisionNotice]) -> list
             "comment": notice.comment,
             "reviewer": notice.reviewer,
         }
-        heading = f"{QUARTER_LABELS[notice.quarter_number]} · {notice.area_code} {notice.area_name}"
-        grouped[notice.uploader_id].append(
-            Scope(f"review-{notice.review_id}", "1", heading, [line])
-        )
-        plan_of.setdefault(notice.uploader_id, notice.plan_id)
-    if not grouped:
-        return []
-    uploaders = User.objects.filter(pk__in=list(grouped), is_active=True).in_bulk()
-    plans = WorkPlan.objects.select_related("unit").in_bulk(set(plan_of.values()))
+        pending[current][1].append(Scope(f"review-{notice.review_id}", "1", heading, [line]))
+    if pending:
+        yield from _revision_messages(pending)
+
+
+def _revision_messages(pending: dict[int, tuple[int, list[Scope]]]) -> list[Planned]:
+    uploaders = User.objects.filter(pk__in=list(pending), is_active=True).in_bulk()
+    plan_ids = {plan_id for plan_id, _ in pending.values()}
+    plans = WorkPlan.objects.select_related("unit").in_bulk(plan_ids)
     return [
-        Planned(ReminderKind.REVISION, uploaders[pk], scopes, plans[plan_of[pk]], {})
-        for pk, scopes in grouped.items()
+        Planned(ReminderKind.REVISION, uploaders[pk], scopes, plans[plan_id], {})
+        for pk, (plan_id, scopes) in pending.items()
         if pk in uploaders
     ]
 

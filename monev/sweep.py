@@ -197,7 +197,7 @@ def catch_up(*, now=None) -> int | None:
 
 def notify_revisions(*, user_id: int, send_now: bool = False) -> Message | None:
     """Tell one uploader about every revision request not yet told (batched)."""
-    planned = plan_revision_notices(revision_notices(user_id=user_id))
-    if not planned:
+    planned = next(plan_revision_notices(revision_notices(user_id=user_id)), None)
+    if planned is None:
         return None
-    return deliver(planned[0], today=timezone.localdate(), send_now=send_now)
+    return deliver(planned, today=timezone.localdate(), send_now=send_now)

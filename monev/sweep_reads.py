@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
@@ -113,9 +114,9 @@ def leaders_of(by_unit: dict[int | None, list[User]], unit_id: int) -> list[User
     return sorted(by_unit.get(unit_id, []) + by_unit.get(None, []), key=lambda u: u.pk)
 
 
-@dataclass(frozen=True)
-class RevisionNotice:
-    """One revision request not yet told to its uploader: only what a notice shows."""
+class RevisionNotice(NamedTuple):
+    """One revision request not yet told to its uploader: only what a notice shows (a
+    tuple: a backlog holds hundreds of thousands)."""
 
     review_id: int
     comment: str
@@ -133,8 +134,9 @@ class RevisionNotice:
 def revision_notices(
     *, user_id: int | None = None, before: datetime | None = None
 ) -> Iterator[RevisionNotice]:
-    """Reviews asking for revision that have not been told to the uploader yet, oldest
-    first, streamed (one query)."""
+    """Reviews asking for revision that have not been told to the uploader yet, by
+    uploader and oldest first within each (so that a notice can be planned as soon as
+    its uploader's rows have passed), streamed (one query)."""
     told = ReminderRecord.objects.filter(
         kind=ReminderKind.REVISION,
         scope=Concat(Value("review-"), Cast(OuterRef("pk"), CharField())),
@@ -144,7 +146,7 @@ def revision_notices(
         reviews = reviews.filter(version__uploaded_by_id=user_id)
     if before is not None:
         reviews = reviews.filter(created_at__lte=before)
-    rows = reviews.order_by("created_at", "pk").values_list(
+    rows = reviews.order_by("version__uploaded_by_id", "created_at", "pk").values_list(
         "pk",
         "comment",
         "reviewer__name",
@@ -158,7 +160,10 @@ def revision_notices(
         "version__requirement__cell__area__name",
         "version__requirement__cell__quarter__plan_id",
     )
+    labels: dict[tuple[int, int], str] = {}  # translated once per name, not per row
     for row in rows.iterator(chunk_size=STREAM_CHUNK):
         pk, comment, reviewer, file_no, revision, uploader_id, *rest = row
-        label = version_label(file_no, revision)
+        label = labels.get((file_no, revision))
+        if label is None:
+            label = labels[(file_no, revision)] = version_label(file_no, revision)
         yield RevisionNotice(pk, comment, reviewer, label, uploader_id, *rest)

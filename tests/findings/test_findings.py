@@ -400,11 +400,11 @@ def test_finding_reminders_group_per_owner(demo):
     users["pic.sdm"].is_active = False
     users["pic.sdm"].save(update_fields=["is_active"])
 
-    groups = selectors.finding_reminders(due + timedelta(days=10))
+    groups = list(selectors.finding_reminders(due + timedelta(days=10)))
     # Owners by name: Irene Septine (PW), then Isnaldi (TL); findings by due date.
     assert groups == [(users["pic.pw"], [a2, a1]), (users["pic.tl"], [b1])]
     assert gone.owner_id not in {owner.pk for owner, _rows in groups}
-    assert selectors.finding_reminders(due) == []
+    assert list(selectors.finding_reminders(due)) == []
 
 
 # --- narratives --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from evidence.choices import Decision
 from evidence.models import EvidenceVersion, Review
-from monev import reminders, sweep
+from monev import reminders, sweep, sweep_reads
 from monev.choices import ReminderKind
 from monev.models import Message, ReminderRecord
 from workplan.models import WorkPlan
@@ -119,3 +119,24 @@ def test_a_backlog_is_delivered_once_with_a_record_per_request(no_demo):
     again = sweep.run_sweep(today=MONDAY)
     assert again.created == [] and again.skipped > 0
     assert Message.objects.count() == messages
+
+
+def test_revision_requests_are_planned_one_message_per_uploader_in_batches(no_demo):
+    bench_units(1, "GRP")
+    notices = list(sweep_reads.revision_notices())
+    uploaders = {n.uploader_id for n in notices}
+    assert len(uploaders) > 2 and len(notices) > len(uploaders)
+
+    def planned(batch):
+        with CaptureQueriesContext(connection) as queries:
+            messages = list(reminders.plan_revision_notices(iter(notices), batch=batch))
+        return len(queries), {m.recipient.pk: sorted(s.key for s in m.scopes) for m in messages}
+
+    # Streamed by uploader: one uploader at a time (two queries each: the account and
+    # the plan) gives the same messages as all of them at once (two queries).
+    one_queries, one_at_a_time = planned(1)
+    all_queries, all_at_once = planned(len(uploaders))
+    assert one_at_a_time == all_at_once
+    assert sorted(one_at_a_time) == sorted(uploaders)
+    assert sum(len(keys) for keys in all_at_once.values()) == len(notices)
+    assert (one_queries, all_queries) == (2 * len(uploaders), 2)
