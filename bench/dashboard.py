@@ -38,6 +38,7 @@ from bench.stats import SqlTimer, percentile  # noqa: E402
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi_portal.settings.test")
 
 import django  # noqa: E402
+import psycopg  # noqa: E402
 
 django.setup()
 
@@ -55,20 +56,27 @@ from monev.synthetic_fill import (  # noqa: E402
     timestamps_spread,
 )
 from workplan.models import EvidenceRequirement, Unit, WorkPlan  # noqa: E402
+from workplan.stamps import touch  # noqa: E402
 from zi_portal.accounts.models import User  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS-dashboard.md"
 DEMO_UNIT = "PUSBANG-APARATUR-KOMDIGI"
 TEST_DB_NAME = "zi_bench_dashboard"
 
-# (label, path, who): who is "kepala" or "tpi" of the unit under test.
+# (label, path, who): who is "kepala", "tpi" or "pic.pw" of the unit under test. A
+# label ending in "after a change" stamps the plan before every timed request, so the
+# page's cached parts are built afresh (the first view after an upload or a review).
 PAGES = [
     ("dashboard", "/dasbor/?tahun=2026", "kepala"),
+    ("dashboard after a change", "/dasbor/?tahun=2026", "kepala"),
     ("commitment matrix", "/rencana/2026/matriks/", "kepala"),
+    ("commitment matrix after a change", "/rencana/2026/matriks/", "kepala"),
     ("review queue (pending)", "/reviu/?tahun=2026", "tpi"),
     ("review queue (all states)", "/reviu/?tahun=2026&state=all", "tpi"),
     ("API requirement list", "/api/v1/plans/2026/requirements/", "kepala"),
+    ("LKE area page PW", "/lke/2026/area/PW/", "pic.pw"),
 ]
+RAW_RUNS = 20
 
 
 def users_of(code: str) -> dict[str, User]:
@@ -76,12 +84,37 @@ def users_of(code: str) -> dict[str, User]:
         return {
             "kepala": User.objects.get(email="kepala@example.org"),
             "tpi": User.objects.get(email="tpi@example.org"),
+            "pic.pw": User.objects.get(email="pic.pw@example.org"),
         }
     slug = code.lower()
     return {
         "kepala": User.objects.get(email=f"kepala.{slug}@bench.example.org"),
         "tpi": User.objects.get(email=f"tpi.{slug}@bench.example.org"),
+        "pic.pw": User.objects.get(email=f"pic.pw.{slug}@bench.example.org"),
     }
+
+
+def raw_sql_ms(queries: list[str]) -> float:
+    """The median over ``RAW_RUNS`` of the time to run ``queries`` (a page's own SQL, as
+    sent) on a connection of their own with psycopg, fetching every row: what the page
+    would cost if Python took no time."""
+    db = connection.settings_dict
+    totals = []
+    with (
+        psycopg.connect(
+            host=db["HOST"], port=db["PORT"], user=db["USER"], dbname=db["NAME"]
+        ) as raw,
+        raw.cursor() as cursor,
+    ):
+        for _ in range(RAW_RUNS):
+            start = time.perf_counter()
+            for sql in queries:
+                cursor.execute(sql)
+                if cursor.description is not None:
+                    cursor.fetchall()
+            totals.append((time.perf_counter() - start) * 1000)
+            raw.rollback()
+    return statistics.median(totals)
 
 
 def demo_fill(*, versions: int, seed: int) -> None:
@@ -148,11 +181,16 @@ def measure(code: str, runs: int, warmup: int) -> list[tuple]:
     rows = []
     for label, path, who in PAGES:
         client = clients[who]
+        plan = WorkPlan.objects.filter(unit=unit, year=2026)
+        changed = label.endswith("after a change")
         for _ in range(warmup):
             assert client.get(path).status_code == 200, path
+        if changed:
+            touch(plan)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
         query_count = len(queries)  # read now: later requests reset the query log
+        raw_ms = raw_sql_ms([q["sql"] for q in queries.captured_queries])
         assert response.status_code == 200, path
         assert unit.short_name.encode() in response.content or path.startswith("/api/"), (
             f"{path} does not show {unit}"
@@ -161,6 +199,10 @@ def measure(code: str, runs: int, warmup: int) -> list[tuple]:
         timer = SqlTimer()
         with connection.execute_wrapper(timer):
             for _ in range(runs):
+                if changed:
+                    before = timer.seconds
+                    touch(plan)
+                    timer.seconds = before  # the stamp is the change, not the page
                 start = time.perf_counter()
                 response = client.get(path)
                 times.append((time.perf_counter() - start) * 1000)
@@ -175,6 +217,7 @@ def measure(code: str, runs: int, warmup: int) -> list[tuple]:
                 percentile(times, 0.95),
                 query_count,
                 timer.seconds * 1000 / runs,
+                raw_ms,
                 len(response.content),
             )
         )
@@ -190,6 +233,24 @@ def database_facts() -> dict[str, str]:
     return {"server": server, "size": size}
 
 
+@contextmanager
+def existing_or_bench_database(args) -> Iterator[tuple[str, float | None, str]]:
+    """``--reuse NAME``: a database built before (``bench_data`` already run, kept);
+    otherwise a throw-away one built now."""
+    if args.reuse:
+        connection.close()
+        connection.settings_dict["NAME"] = args.reuse
+        yield args.reuse, None, "built before this run"
+        return
+    with bench_database(
+        getattr(args, "database_name", TEST_DB_NAME),
+        units=args.units,
+        versions=args.versions,
+        seed=args.seed,
+    ) as built:
+        yield built
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=200)
@@ -201,6 +262,9 @@ def main() -> None:
         "--unit",
         action="append",
         help=f"Unit code to measure (repeatable; default {DEMO_UNIT} and BENCH-<middle>).",
+    )
+    parser.add_argument(
+        "--reuse", metavar="DB", help="Measure a database filled before (no build, kept)."
     )
     parser.add_argument("--no-write", action="store_true", help="Do not write RESULTS.")
     args = parser.parse_args()
@@ -214,9 +278,7 @@ def main() -> None:
         f"DATABASE_URL=postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']} "
         "TOX_PARALLEL_ENV=bench .venv/bin/python bench/dashboard.py " + " ".join(sys.argv[1:])
     ).strip()
-    with bench_database(
-        TEST_DB_NAME, units=args.units, versions=args.versions, seed=args.seed
-    ) as built:
+    with existing_or_bench_database(args) as built:
         test_name, bench_seconds, bench_summary = built
         counts = {
             "units": Unit.objects.count(),
@@ -244,23 +306,32 @@ def main() -> None:
         f"- **Date:** {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- **Data:** test database `{test_name}` ({facts['size']}): "
         + ", ".join(f"{n:,} {label}" for label, n in counts.items())
-        + f". `bench_data --units {args.units} --versions {args.versions}` took "
-        f"{bench_seconds:.1f} s: {bench_summary.removeprefix('bench_data: ')}",
+        + (
+            f". `bench_data --units {args.units} --versions {args.versions}` took "
+            f"{bench_seconds:.1f} s: {bench_summary.removeprefix('bench_data: ')}"
+            if bench_seconds is not None
+            else f" ({bench_summary})."
+        ),
         f"- **Setup:** in-process Django test client (no network, no gunicorn), "
         f"{args.warmup} warm-up requests then {args.runs} timed requests per page; signed in "
         "as the unit's Kepala (`kepala`) or Asesor TPI (`tpi`), whose `unit` is the unit "
         "under test. Queries: one request after the warm-up (CaptureQueriesContext). "
         "SQL ms: mean per timed request of the wall time spent in `cursor.execute` "
         "(round trips included), the rest of the median is Python (view, template, "
-        "middleware).",
+        "middleware). Raw SQL ms: the same request's statements replayed as sent on a "
+        f"psycopg connection of their own, every row fetched (median of {RAW_RUNS}); "
+        'ratio: the page\'s median ÷ its raw SQL. Pages "after a change" have their plan '
+        "stamped before every request (a new upload or review: the cached numbers and "
+        "statuses are built again).",
         "",
-        "| unit | page | path | as | median ms | p95 ms | queries | SQL ms (mean) | KB |",
-        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| unit | page | as | median ms | p95 ms | queries | SQL ms (mean) | raw SQL ms "
+        "| ratio | KB |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for unit, label, path, who, median, p95, nq, sql_ms, size in rows:
+    for unit, label, path, who, median, p95, nq, sql_ms, raw_ms, size in rows:
         lines.append(
-            f"| {unit} | {label} | `{path}` | {who} | {median:.1f} | {p95:.1f} | {nq} | "
-            f"{sql_ms:.1f} | {size / 1024:.0f} |"
+            f"| {unit} | {label} (`{path}`) | {who} | {median:.1f} | {p95:.1f} | {nq} | "
+            f"{sql_ms:.1f} | {raw_ms:.1f} | {median / raw_ms:.1f}× | {size / 1024:.0f} |"
         )
     text = "\n".join(lines) + "\n"
     print(text)

@@ -1,6 +1,7 @@
 """The numbers of the leadership dashboard, computed in a fixed number of queries
 whatever the size of the plan: item statuses (2 queries), quarters, areas, activities
-with their realisations, and the recent-activity feed."""
+with their realisations, and the recent-activity feed. The page shows them rendered
+once per change of the plan's data (``rendered``: cached under its data stamp)."""
 
 from __future__ import annotations
 
@@ -9,19 +10,29 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from evidence.choices import CellState, ReviewState
 from evidence.models import EvidenceVersion, Review
 from evidence.selectors import plan_item_statuses
 from evidence.status import Tally, cell_state, is_late
-from findings.selectors import findings_past_due
 from workplan.choices import MONTH_NAMES
 from workplan.models import Activity, ChangeArea, Quarter, WorkPlan
+from workplan.stamps import stamp_key
 from zi_portal.core.periods import current_quarter
 
 from . import charts
 from .selectors import month_state, realisations_by_activity
+
+SORTS = ("days", "area", "pic", "activity")
+# Entries are never stale (a change of the plan's data makes a new key); the timeout
+# only frees space.
+PARTS_TIMEOUT = 24 * 3600
 
 
 @dataclass
@@ -75,7 +86,7 @@ def build(*, plan: WorkPlan, today: date, sort: str = "days") -> dict[str, Any]:
                     "status": item.status,
                 }
             )
-    keys = {
+    keys = {  # SORTS
         "days": lambda r: (-r["days_late"], r["area"].order, r["item"].order),
         "area": lambda r: (r["area"].order, r["quarter"].number, r["item"].order),
         "pic": lambda r: (r["pic"], r["quarter"].number, r["item"].order),
@@ -117,8 +128,24 @@ def build(*, plan: WorkPlan, today: date, sort: str = "days") -> dict[str, Any]:
         "gantt": gantt(plan=plan, today=today),
         "feed": feed(plan=plan),
         "month_names": MONTH_NAMES,
-        "findings_overdue": findings_past_due(plan, today).count(),
     }
+
+
+def rendered(*, plan: WorkPlan, today: date, sort: str, request: HttpRequest) -> dict[str, str]:
+    """The dashboard's numbers and body as HTML, the same for every viewer of the plan:
+    cached under the plan's data stamp (``workplan.stamps``), the day, the order of the
+    overdue list and the language; built (``build``) and rendered only on a miss."""
+    sort = sort if sort in SORTS else "days"
+    key = stamp_key("dashboard", plan, today.isoformat(), sort, get_language())
+    parts = cache.get(key)
+    if parts is None:
+        context = {**build(plan=plan, today=today, sort=sort), "plan": plan}
+        parts = {
+            name: render_to_string(f"monev/_dashboard_{name}.html", context, request)
+            for name in ("numbers", "body")
+        }
+        cache.set(key, parts, PARTS_TIMEOUT)
+    return {f"{name}_html": mark_safe(html) for name, html in parts.items()}  # noqa: S308
 
 
 def gantt(*, plan: WorkPlan, today: date) -> list[dict]:
@@ -176,11 +203,3 @@ def feed(*, plan: WorkPlan, limit: int = 12) -> list[dict]:
     ]
     events.sort(key=lambda e: e["at"], reverse=True)
     return events[:limit]
-
-
-def area_progress(*, plan: WorkPlan) -> list[tuple[ChangeArea, Tally]]:
-    """Approved ÷ required per change area (the TPI's workspace shows it)."""
-    per_area: dict[str, Tally] = defaultdict(Tally)
-    for item in plan_item_statuses(plan).values():
-        per_area[item.cell.area.code].add(item.status)
-    return [(a, per_area[a.code]) for a in ChangeArea.objects.order_by("order")]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evidence import selectors as evidence_selectors
+from findings.selectors import findings_past_due
 from lke.selectors import lke_tasks
 from workplan.choices import MONTH_NAMES
 from workplan.permissions import access_plan, access_pokja, access_selected_plan
@@ -113,10 +114,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     plan = access_selected_plan(request.user, request.GET.get("tahun"))
     if plan is None:
         return render(request, "workplan/plan_empty.html")
-    context = numbers.build(
-        plan=plan, today=timezone.localdate(), sort=request.GET.get("urut", "days")
+    today = timezone.localdate()
+    context = numbers.rendered(
+        plan=plan, today=today, sort=request.GET.get("urut", "days"), request=request
     )
-    context.update({"plan": plan, "nav_active": "dashboard", "lke": lke_summary(plan)})
+    context.update(
+        {
+            "plan": plan,
+            "today": today,
+            "nav_active": "dashboard",
+            "lke": lke_summary(plan),
+            "findings_overdue": findings_past_due(plan, today).count(),
+        }
+    )
     return render(request, "monev/dashboard.html", context)
 
 

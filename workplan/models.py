@@ -65,7 +65,8 @@ class WorkPlan(TimeStampedModel):
         blank=True,
         help_text=_("Tafsiran yang diambil saat dokumen disalin menjadi data."),
     )
-
+    # Incremented with every change to what the plan's pages show (workplan.stamps).
+    data_stamp = models.PositiveBigIntegerField(default=0, editable=False)
     objects = WorkPlanQuerySet.as_manager()
 
     class Meta:

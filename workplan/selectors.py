@@ -58,26 +58,25 @@ class MatrixQuarter:
     cells: list[CommitmentCell] = field(default_factory=list)
 
 
-def _mark_mine(plan: WorkPlan, cells: list[CommitmentCell], user: Any) -> None:
-    """``is_mine`` on each cell: the user uploads to it as its PIC or a pokja member
-    (the Ketua Tim, who may upload everywhere, has no cells of their own)."""
-    mine: set[int] = set()
-    if not (user.is_superuser or can(user, Action.MANAGE_PLAN)):
-        rows = CommitmentCell.objects.filter(quarter__plan=plan, pk__in=[c.pk for c in cells])
-        mine = set(rows.restrict(user, Action.UPLOAD_EVIDENCE).values_list("pk", flat=True))
-    for cell in cells:
-        cell.is_mine = cell.pk in mine
+def cells_of_user(plan: WorkPlan, user: Any) -> set[int]:
+    """The plan's cells the user uploads to as their PIC or a pokja member (the Ketua
+    Tim, who may upload everywhere, has no cells of their own). One query at most."""
+    if user.is_superuser or can(user, Action.MANAGE_PLAN):
+        return set()
+    rows = CommitmentCell.objects.filter(quarter__plan=plan)
+    return set(rows.restrict(user, Action.UPLOAD_EVIDENCE).values_list("pk", flat=True))
 
 
 def commitment_matrix(*, plan: WorkPlan, user: Any) -> list[MatrixQuarter]:
     """The Matriks Komitmen as the document lays it out: quarter by quarter, each with
-    its area cells. Each cell gets ``is_mine``."""
+    its area cells. Each cell gets ``is_mine`` (``cells_of_user``)."""
     rows: dict[int, MatrixQuarter] = {
         q.pk: MatrixQuarter(q) for q in Quarter.objects.filter(plan=plan).order_by("number")
     }
     cells = list(cells_for_plan(plan))
-    _mark_mine(plan, cells, user)
+    mine = cells_of_user(plan, user)
     for cell in cells:
+        cell.is_mine = cell.pk in mine
         rows[cell.quarter_id].cells.append(cell)
     return list(rows.values())
 
@@ -144,7 +143,9 @@ def pokja_detail(*, pokja: Pokja, user: Any) -> dict[str, Any]:
     """Everything the area page shows about one pokja (its cells with ``is_mine``; the
     evidence pages add the items' status)."""
     cells = list(cells_for_plan(pokja.plan).filter(area=pokja.area))
-    _mark_mine(pokja.plan, cells, user)
+    mine = cells_of_user(pokja.plan, user)
+    for cell in cells:
+        cell.is_mine = cell.pk in mine
     activities = list(pokja.activities.order_by("number"))
     for act in activities:
         planned = set(act.months)

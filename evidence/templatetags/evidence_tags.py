@@ -8,8 +8,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from evidence.choices import Decision, ItemStatus, ReviewState
+from zi_portal.core.links import path_of_pk
 
 register = template.Library()
+
+
+@register.filter
+def pk_url(pk: int, viewname: str) -> str:
+    """``{{ v.pk|pk_url:"evidence:download" }}``: ``{% url %}`` for a view taking one pk,
+    reversed once per view instead of once per link."""
+    return path_of_pk(viewname, pk)
 
 
 @register.simple_tag

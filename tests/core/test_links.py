@@ -2,8 +2,9 @@
 
 import pytest
 from django.test import override_settings
+from django.urls import NoReverseMatch, reverse
 
-from zi_portal.core.links import absolute_url, absolute_url_of_pk
+from zi_portal.core.links import absolute_url, absolute_url_of_pk, path_of_pk
 
 
 @pytest.mark.parametrize("pk", [1, 42, 918273645, 10**9])
@@ -22,3 +23,10 @@ def test_a_pk_link_follows_the_site_address():
 def test_a_view_without_a_pk_is_refused():
     with pytest.raises(Exception):  # noqa: B017 - NoReverseMatch or ValueError
         absolute_url_of_pk("monev:tasks")
+
+
+def test_a_path_of_a_pk_is_the_path_reverse_gives():
+    for name in ("evidence:download", "evidence:item", "evidence:review", "evidence:preview"):
+        assert path_of_pk(name, 42) == reverse(name, args=[42])
+    with pytest.raises(NoReverseMatch):
+        path_of_pk("evidence:queue", 1)

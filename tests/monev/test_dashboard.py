@@ -1,5 +1,6 @@
 """The leadership dashboard and activity realisation."""
 
+import re
 from datetime import date
 
 import pytest
@@ -9,12 +10,14 @@ from django.urls import reverse
 
 from evidence import services as evidence_services
 from evidence.choices import CellState
+from evidence.models import EvidenceVersion
 from monev import dashboard
 from monev.models import ActivityRealisation
 from monev.services import realisation_record
 from tests.evidence import samples
 from tests.multiunit import UNIT_A
-from workplan.models import Activity, EvidenceRequirement, Quarter
+from workplan.models import Activity, EvidenceRequirement, Quarter, WorkPlan
+from workplan.stamps import touch
 from zi_portal.core.models import AuditEvent
 
 DASH = "/dasbor/?tahun=2026"
@@ -184,6 +187,8 @@ def test_dashboard_queries_do_not_grow(client, progress):
     users = progress["users"]
     client.force_login(users["kepala"])
     client.get(DASH)
+    # Measured as computed afresh: a new data stamp, so nothing comes from the cache.
+    touch(WorkPlan.objects.all())
     with CaptureQueriesContext(connection) as small:
         assert client.get(DASH).status_code == 200
     for item in EvidenceRequirement.objects.filter(
@@ -198,10 +203,46 @@ def test_dashboard_queries_do_not_grow(client, progress):
                 activity=act, month=month, status="done", note="", user=users["ketua"]
             )
     Quarter.objects.update(grace_days=3)
+    touch(WorkPlan.objects.all())
     with CaptureQueriesContext(connection) as large:
         assert client.get(DASH).status_code == 200
     assert len(large) == len(small)
     assert len(small) <= 20
+    # Read again unchanged, the numbers and the body come from the cache: the plan's
+    # statuses, quarters, areas, activities and feed are not read.
+    with CaptureQueriesContext(connection) as cached:
+        assert page(client) == page(client)
+    assert len(cached) < len(large) * 2 - 8
+
+
+def page(client) -> str:
+    """The dashboard as its viewer reads it (the form tokens change every request)."""
+    html = client.get(DASH).content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_the_dashboard_shows_a_review_at_once_although_its_numbers_are_cached(client, progress):
+    """Every viewer's dashboard is built once per change of the plan's data: a new
+    review, upload or realisation is on the next request, whoever looks."""
+    users = progress["users"]
+    client.force_login(users["kepala"])
+    before = page(client)
+    assert 'data-testid="waiting-versions">1<' in before
+    pending = EvidenceVersion.objects.get(
+        requirement__cell__quarter__plan__unit__code=UNIT_A, review_state="pending"
+    )
+    with CaptureQueriesContext(connection) as hit:
+        assert page(client) == before
+    evidence_services.evidence_review(version=pending, user=users["tpi"], decision="approve")
+    with CaptureQueriesContext(connection) as miss:
+        after = page(client)
+    assert 'data-testid="waiting-versions">0<' in after
+    assert len(miss) > len(hit)
+    # The Ketua, on the same data, is served what was built for the Kepala.
+    client.force_login(users["ketua"])
+    with CaptureQueriesContext(connection) as other:
+        assert 'data-testid="waiting-versions">0<' in client.get(DASH).content.decode()
+    assert len(other) < len(miss)
 
 
 def test_the_gantt_reads_the_months_without_joining_other_units(client, progress):
