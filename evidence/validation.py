@@ -24,6 +24,10 @@ SNIFF_BYTES = 64 * 1024
 CHUNK = 1024 * 1024
 # Browsers and PDF readers look for the header in the first KB, not only at its start.
 PDF_HEAD_BYTES = 1024
+# Set on an uploaded file by evidence.uploads (its SHA-256 and byte count, computed as
+# the bytes arrived), so that check_file need not read the whole file again.
+RECEIVED_SHA256 = "zi_received_sha256"
+RECEIVED_SIZE = "zi_received_size"
 
 
 @dataclass(frozen=True)
@@ -276,8 +280,10 @@ class CheckedFile:
 
 
 def check_file(upload) -> CheckedFile:
-    """Size, emptiness, type and hash of an uploaded file, reading it in chunks (never
-    whole into memory). Raises EvidenceRefused."""
+    """Size, emptiness, type and hash of an uploaded file, never whole into memory: the
+    hash is the upload handler's when it made one, and then only the file's head is read
+    (and, for ZIP containers, what ``containers`` inspects); otherwise the file is read
+    once in chunks. Raises EvidenceRefused."""
     limit = max_upload_bytes()
     size = upload.size or 0
     display = display_filename(upload.name or "")
@@ -289,18 +295,35 @@ def check_file(upload) -> CheckedFile:
         )
     if size > limit:
         raise too_large(display, size)
+    upload.seek(0)
+    sha256 = received_sha256(upload, size)
+    if sha256 is None:
+        head, sha256 = _read_and_hash(upload)
+    else:
+        head = upload.read(SNIFF_BYTES)  # only what sniff() looks at
+    upload.seek(0)
+    file_type = sniff(head, upload.file if hasattr(upload, "file") else upload, display)
+    return CheckedFile(file_type, size, sha256, display, safe_filename(display, file_type))
+
+
+def received_sha256(upload, size: int) -> str | None:
+    """The digest the upload handler computed while the file arrived, when it covers
+    all ``size`` bytes; None for a file that did not come through it (tests, scripts)."""
+    sha256 = getattr(upload, RECEIVED_SHA256, None)
+    if isinstance(sha256, str) and getattr(upload, RECEIVED_SIZE, None) == size:
+        return sha256
+    return None
+
+
+def _read_and_hash(upload) -> tuple[bytes, str]:
+    """The first SNIFF_BYTES and the SHA-256 of a file, read once in chunks."""
     digest = hashlib.sha256()
     head = b""
-    upload.seek(0)
     for chunk in upload.chunks(CHUNK):
         if len(head) < SNIFF_BYTES:
             head += chunk[: SNIFF_BYTES - len(head)]
         digest.update(chunk)
-    upload.seek(0)
-    file_type = sniff(head, upload.file if hasattr(upload, "file") else upload, display)
-    return CheckedFile(
-        file_type, size, digest.hexdigest(), display, safe_filename(display, file_type)
-    )
+    return head, digest.hexdigest()
 
 
 def too_large(name: str, size: int | None) -> EvidenceRefused:
