@@ -191,7 +191,7 @@ def _plan_digest(plan, statuses, today, policy, leaders) -> list[Planned]:
 
 # Uploaders whose notices are planned together: one query for their accounts and one
 # for their plans per batch.
-UPLOADER_BATCH = 200
+UPLOADER_BATCH = 500
 
 
 def plan_revision_notices(
@@ -318,8 +318,11 @@ def unsent(planned: Iterable[Planned], batch: int = 200) -> Iterator[Planned]:
 def _unsent(chunk: list[Planned]) -> list[Planned]:
     recorded = set(
         ReminderRecord.objects.filter(
+            # Narrowed by the few kinds and periods, not by every scope: a backlog's
+            # batch names tens of thousands of scopes, costlier to send than the rows.
             recipient_id__in={p.recipient.pk for p in chunk},
-            scope__in={s.key for p in chunk for s in p.scopes},
+            kind__in={p.kind for p in chunk},
+            period__in={s.period for p in chunk for s in p.scopes},
         ).values_list("kind", "recipient_id", "scope", "period")
     )
     return [
