@@ -65,8 +65,7 @@ class WorkPlan(TimeStampedModel):
         blank=True,
         help_text=_("Tafsiran yang diambil saat dokumen disalin menjadi data."),
     )
-    # Incremented with every change to what the plan's pages show (workplan.stamps).
-    data_stamp = models.PositiveBigIntegerField(default=0, editable=False)
+
     objects = WorkPlanQuerySet.as_manager()
 
     class Meta:
@@ -414,3 +413,7 @@ class Activity(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
+
+
+# The log of changes whose newest id is a plan's stamp (defined beside its rules).
+from .stamps import PlanChange  # noqa: E402, F401

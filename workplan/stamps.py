@@ -1,26 +1,55 @@
-"""A plan's data stamp: a counter on ``WorkPlan`` that every change to what the plan's
-pages show (evidence versions, reviews, items, cells, quarters, activities and their
-realisations) increments inside the change's own transaction (receivers of each app).
+"""A plan's data stamp: the newest id in ``PlanChange`` for the plan. Every change to
+what the plan's pages show (evidence versions, reviews, items, cells, outputs, quarters,
+activities and their realisations) inserts a row inside the change's own transaction
+(receivers of each app), so the stamp moves exactly when the change is committed.
 Parts of pages that are the same for every viewer (the dashboard's numbers, the items'
-statuses) are cached under the stamp, so a cached part can never outlive the data it
-was computed from: a change makes a new stamp, and the old entry is never read again.
-Keys also carry the plan's creation time, so a plan replaced by a new one with the
-same id (SQLite may reuse one) never meets the old plan's entries."""
+statuses, the matrix's table) are cached under the stamp: a cached part can never
+outlive the data it was computed from, since a change makes a new stamp and the old
+entry is never read again.
+
+Rows are only ever inserted, with no foreign key: two transactions changing one plan
+never wait for each other here. (A counter on the plan's row did: an upload holding its
+item and a review holding its version each waited for the other's lock on the plan.)
+Keys also carry the plan's creation time, so a plan replaced by a new one with the same
+id (SQLite may reuse one) never meets the old plan's entries."""
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet
-
-from .models import WorkPlan
-
-
-def touch(plans: QuerySet[WorkPlan]) -> None:
-    """Increment the data stamp of ``plans`` (one UPDATE)."""
-    plans.update(data_stamp=F("data_stamp") + 1)
+from django.db import connections, models
+from django.db.models import Max, QuerySet
 
 
-def stamp_key(prefix: str, plan: WorkPlan, *parts: object) -> str:
+class PlanChange(models.Model):
+    """One committed change to a plan's data (see the module docstring)."""
+
+    plan_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        app_label = "workplan"
+        indexes = [models.Index(fields=["plan_id", "id"], name="planchange_plan_newest")]
+
+    def __str__(self) -> str:
+        return f"plan {self.plan_id} · {self.pk}"
+
+
+def touch(plans: QuerySet) -> None:
+    """Stamp ``plans`` (a queryset of WorkPlan): one INSERT … SELECT."""
+    sql, params = plans.values("pk").query.sql_with_params()
+    table = connections[plans.db].ops.quote_name(PlanChange._meta.db_table)
+    with connections[plans.db].cursor() as cursor:
+        # The table's name is the model's and the SELECT is the ORM's, with its params.
+        insert = f"INSERT INTO {table} (plan_id) SELECT * FROM ({sql}) AS changed"  # noqa: S608
+        cursor.execute(insert, params)
+
+
+def stamp_of(plan) -> int:
+    """The plan's stamp now (one query on an index)."""
+    newest = PlanChange.objects.filter(plan_id=plan.pk).aggregate(newest=Max("id"))["newest"]
+    return newest or 0
+
+
+def stamp_key(prefix: str, plan, *parts: object) -> str:
     """A cache key for something computed from ``plan``'s data as it is now."""
     born = int(plan.created_at.timestamp() * 1000) if plan.created_at else 0
     tail = ":".join(str(p) for p in parts)
-    return f"{prefix}:{plan.pk}:{born}:{plan.data_stamp}:{tail}"
+    return f"{prefix}:{plan.pk}:{born}:{stamp_of(plan)}:{tail}"
