@@ -1,8 +1,8 @@
 """The reminder sweep's reads, batched so that their number does not grow with the
-number of units: plans are read in chunks of ``PLAN_CHUNK`` with three queries per
-chunk (cells, items, the review states of current versions), the digest's leaders once
-per sweep, and revision requests in one streamed query with only the columns a notice
-shows. Nothing holds a model object per version or per review, so memory stays flat
+number of units: plans are read in chunks of ``PLAN_CHUNK`` with six queries per
+chunk (cells, their quarters, areas and PICs, items, the review states of current
+versions), the digest's leaders once per sweep, and revision requests in one streamed
+query with only the columns a notice shows. Nothing holds a model object per version or per review, so memory stays flat
 on a backlog (an import, or a worker that was down for days)."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.db.models.functions import Cast, Concat
 from evidence.choices import Decision
 from evidence.models import EvidenceVersion, Review, version_label
 from evidence.status import derive_status
-from workplan.models import CommitmentCell, EvidenceRequirement, WorkPlan
+from workplan.models import ChangeArea, CommitmentCell, EvidenceRequirement, Quarter, WorkPlan
 from zi_portal.accounts.models import User
 from zi_portal.accounts.roles import GROUP_NAMES, Role
 
@@ -29,19 +29,10 @@ from .models import ReminderPolicy, ReminderRecord
 # Plans whose items are read together: 100 plans of the full work plan are about
 # 7,700 items, a few MB.
 PLAN_CHUNK = 100
-# Columns of the cells' rows no reminder shows: a chunk of 100 plans has 2,400 cells,
-# each with its quarter, area and PIC, and their timestamps were a fifth of the sweep.
-UNREAD_FIELDS = (
-    "created_at",
-    "updated_at",
-    "quarter__created_at",
-    "quarter__updated_at",
-    "area__created_at",
-    "area__updated_at",
-    "pic__password",
-    "pic__last_login",
-    "pic__date_joined",
-)
+# Columns of the cells, quarters, areas and PICs no reminder shows (a chunk of 100
+# plans has 2,400 cells; their timestamps were a fifth of the sweep).
+UNREAD_FIELDS = ("created_at", "updated_at")
+UNREAD_USER_FIELDS = ("password", "last_login", "date_joined")
 # Rows fetched per round trip when streaming revision requests.
 STREAM_CHUNK = 2000
 
@@ -77,12 +68,7 @@ def policies_of(plans: Iterable[WorkPlan]) -> dict[int, ReminderPolicy]:
 def statuses_of(plans: list[WorkPlan]) -> dict[int, dict[int, SweepItem]]:
     """plan id → {item id: item with its status} for ``plans`` (three queries)."""
     plan_ids = [p.pk for p in plans]
-    cells = {
-        c.pk: c
-        for c in CommitmentCell.objects.filter(quarter__plan_id__in=plan_ids)
-        .select_related("quarter", "area", "pic")
-        .defer(*UNREAD_FIELDS)
-    }
+    cells = _cells_of(plan_ids)
     states: dict[int, list[str]] = defaultdict(list)
     current = EvidenceVersion.objects.current().filter(
         requirement__cell__quarter__plan_id__in=plan_ids
@@ -102,6 +88,21 @@ def statuses_of(plans: list[WorkPlan]) -> dict[int, dict[int, SweepItem]]:
         status = derive_status(states.pop(pk, ()))
         result[cell.quarter.plan_id][pk] = SweepItem(pk, text, order, cell, status)
     return result
+
+
+def _cells_of(plan_ids: list[int]) -> dict[int, CommitmentCell]:
+    """The plans' cells by id, each with its quarter, area and PIC: one object per
+    quarter, area and person shared by their cells, not one per cell (four queries)."""
+    cells = list(CommitmentCell.objects.filter(quarter__plan_id__in=plan_ids).defer(*UNREAD_FIELDS))
+    quarters = Quarter.objects.filter(plan_id__in=plan_ids).defer(*UNREAD_FIELDS).in_bulk()
+    areas = ChangeArea.objects.defer(*UNREAD_FIELDS).in_bulk()
+    pic_ids = {c.pic_id for c in cells if c.pic_id is not None}
+    pics = User.objects.filter(pk__in=pic_ids).defer(*UNREAD_USER_FIELDS).in_bulk()
+    for cell in cells:
+        cell.quarter = quarters[cell.quarter_id]
+        cell.area = areas[cell.area_id]
+        cell.pic = pics.get(cell.pic_id)
+    return {cell.pk: cell for cell in cells}
 
 
 def digest_leaders() -> dict[int | None, list[User]]:
