@@ -2,8 +2,9 @@
 number of units: plans are read in chunks of ``PLAN_CHUNK`` with six queries per
 chunk (cells, their quarters, areas and PICs, items, the review states of current
 versions), the digest's leaders once per sweep, and revision requests in one streamed
-query with only the columns a notice shows. Nothing holds a model object per version or per review, so memory stays flat
-on a backlog (an import, or a worker that was down for days)."""
+query with only the columns a notice shows. Nothing holds a model object per version
+or per review, so memory stays flat on a backlog (an import, or a worker that was down
+for days)."""
 
 from __future__ import annotations
 
