@@ -13,6 +13,8 @@ import resource
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -26,77 +28,91 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from evidence.choices import Decision, Kind, ReviewState  # noqa: E402
+from evidence.models import EvidenceVersion, Review  # noqa: E402
+from findings.models import Finding  # noqa: E402
+from monev.models import AreaNarrative  # noqa: E402
+from monev.reports import build_pdf  # noqa: E402
+from workplan.models import ChangeArea, EvidenceRequirement, WorkPlan  # noqa: E402
+from zi_portal.accounts.models import User  # noqa: E402
 
-def main() -> None:
-    from evidence.choices import Decision, Kind, ReviewState
-    from evidence.models import EvidenceVersion, Review
-    from findings.models import Finding
-    from monev.models import AreaNarrative
-    from monev.reports import build_pdf
-    from workplan.models import ChangeArea, EvidenceRequirement, WorkPlan
-    from zi_portal.accounts.models import User
+TODAY = date(2026, 12, 31)
 
-    runs = int(os.environ.get("RUNS", "3"))
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = "zi_bench_report"
+
+def seed_report_data() -> WorkPlan:
+    """The demo plan (``seed_demo``) with 300 link versions and their reviews, 20
+    findings and the six areas' narratives; returns the 2026 plan."""
+    call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    plan = WorkPlan.objects.select_related("unit").get(year=2026)
+    pic = User.objects.get(email="pic.pw@example.org")
+    tpi = User.objects.get(email="tpi@example.org")
+    items = list(EvidenceRequirement.objects.filter(cell__quarter__plan=plan))
+    versions = []
+    for i in range(300):
+        item = items[i % len(items)]
+        versions.append(
+            EvidenceVersion(
+                requirement=item,
+                number=i // len(items) + 1,
+                kind=Kind.LINK,
+                url=f"https://example.org/bukti/{i}",
+                uploaded_by=pic,
+                review_state=[ReviewState.APPROVED, ReviewState.PENDING, ReviewState.REVISE][i % 3],
+            )
+        )
+    EvidenceVersion.objects.bulk_create(versions)
+    Review.objects.bulk_create(
+        Review(
+            version=v,
+            reviewer=tpi,
+            decision=Decision.APPROVE if v.review_state == "approved" else Decision.REVISE,
+            comment="" if v.review_state == "approved" else "Lengkapi tanda tangan",
+        )
+        for v in versions
+        if v.review_state != "pending"
+    )
+    for i in range(20):
+        item = items[(i * 7) % len(items)]
+        Finding.objects.create(
+            plan=plan,
+            cell=item.cell,
+            area=item.cell.area,
+            owner=pic,
+            description=f"Temuan {i + 1}: dokumen belum lengkap",
+            recommendation="Lengkapi",
+            due_date=date(2026, 6, 30) + timedelta(days=i),
+            created_by=tpi,
+        )
+    for area in ChangeArea.objects.all():
+        AreaNarrative.objects.create(
+            plan=plan, area=area, good_practice="Praktik baik " * 40, impact="Dampak " * 40
+        )
+    return plan
+
+
+@contextmanager
+def report_database(name: str) -> Iterator[WorkPlan]:
+    """A throw-away test database ``name`` holding ``seed_report_data()``; yields the
+    plan, drops the database afterwards."""
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = name
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-        plan = WorkPlan.objects.get(year=2026)
-        pic = User.objects.get(email="pic.pw@example.org")
-        tpi = User.objects.get(email="tpi@example.org")
-        items = list(EvidenceRequirement.objects.filter(cell__quarter__plan=plan))
-        versions = []
-        for i in range(300):
-            item = items[i % len(items)]
-            versions.append(
-                EvidenceVersion(
-                    requirement=item,
-                    number=i // len(items) + 1,
-                    kind=Kind.LINK,
-                    url=f"https://example.org/bukti/{i}",
-                    uploaded_by=pic,
-                    review_state=[ReviewState.APPROVED, ReviewState.PENDING, ReviewState.REVISE][
-                        i % 3
-                    ],
-                )
-            )
-        EvidenceVersion.objects.bulk_create(versions)
-        Review.objects.bulk_create(
-            Review(
-                version=v,
-                reviewer=tpi,
-                decision=Decision.APPROVE if v.review_state == "approved" else Decision.REVISE,
-                comment="" if v.review_state == "approved" else "Lengkapi tanda tangan",
-            )
-            for v in versions
-            if v.review_state != "pending"
-        )
-        for i in range(20):
-            item = items[(i * 7) % len(items)]
-            Finding.objects.create(
-                plan=plan,
-                cell=item.cell,
-                area=item.cell.area,
-                owner=pic,
-                description=f"Temuan {i + 1}: dokumen belum lengkap",
-                recommendation="Lengkapi",
-                due_date=date(2026, 6, 30) + timedelta(days=i),
-                created_by=tpi,
-            )
-        for area in ChangeArea.objects.all():
-            AreaNarrative.objects.create(
-                plan=plan, area=area, good_practice="Praktik baik " * 40, impact="Dampak " * 40
-            )
-        build_pdf(plan=plan, quarter=None, today=date(2026, 12, 31))  # warm-up
+        yield seed_report_data()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def main() -> None:
+    runs = int(os.environ.get("RUNS", "3"))
+    with report_database("zi_bench_report") as plan:
+        build_pdf(plan=plan, quarter=None, today=TODAY)  # warm-up
         times, size = [], 0
         for _ in range(runs):
             start = time.perf_counter()
-            size = len(build_pdf(plan=plan, quarter=None, today=date(2026, 12, 31)))
+            size = len(build_pdf(plan=plan, quarter=None, today=TODAY))
             times.append(time.perf_counter() - start)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     print(f"- **Command:** `DATABASE_URL=… .venv/bin/python bench/report.py` (RUNS={runs})")
     print(
         f"- **Machine:** {platform.machine()}, {len(os.sched_getaffinity(0))} CPUs, "

@@ -38,7 +38,7 @@ from zi_portal.core import outbox
 from zi_portal.core.beating import beating
 from zi_portal.core.queue import enqueue
 
-from . import charts, dashboard
+from . import charts, dashboard, pdf
 from .bundles import build_bundle
 from .choices import ReminderKind, ReportKind, ReportStatus
 from .models import AreaNarrative, Notification, Report
@@ -166,13 +166,10 @@ def numbers_quarter(statuses: dict, number: int) -> Tally:
 
 
 def render_pdf(context: dict[str, Any]) -> bytes:
-    # Imported here, not at the top: WeasyPrint takes seconds to load (Pango, fonts), and
-    # only a build should pay for it, not every web process and worker start.
-    from weasyprint import HTML
-
+    """The report's HTML, then its PDF (monev.pdf: a worker has WeasyPrint loaded already)."""
     with translation.override("id"):
         html = render_to_string("monev/pdf/report.html", context)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf.html_to_pdf(html, base_url=str(settings.BASE_DIR))
 
 
 def build_pdf(

@@ -6,10 +6,11 @@ import smtplib
 from datetime import date
 
 from celery import shared_task
+from celery.signals import worker_process_init
 
 from zi_portal.core.dbretry import outlasting_database_restarts
 
-from . import monthly, services, sweep
+from . import monthly, pdf, services, sweep
 from .reports import report_build, reports_reap
 
 RETRYABLE = (smtplib.SMTPException, OSError)
@@ -65,6 +66,14 @@ def notify_revisions(user_id: int) -> None:
     """Queued (with a delay) when a reviewer asks for revision: by the time it runs,
     every revision request made for this uploader in the window goes out as one mail."""
     sweep.notify_revisions(user_id=user_id)
+
+
+@worker_process_init.connect(dispatch_uid="monev.pdf_warm_up")
+def pdf_warm_up(**_kwargs) -> None:
+    """A pool process (prefork child, or the solo worker) is there to run tasks, report
+    builds among them: it loads WeasyPrint as it starts, in the background, so that the
+    first build a user waits for does not (monev.pdf)."""
+    pdf.warm_up_in_background()
 
 
 @shared_task(acks_late=True, ignore_result=True, soft_time_limit=600, time_limit=660)
