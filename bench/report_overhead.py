@@ -6,8 +6,9 @@
 (b) WeasyPrint alone in the same process on the exact HTML string (a) rendered;
 (c) the build as the worker runs it: a real Celery worker (prefork, one pool process, as
     docker-compose runs it but with one child), timed from ``report_request`` (outbox,
-    broker) to the row being ready; the first build of a freshly started, idle worker and
-    the build after it; the peak RSS of the pool process that built;
+    broker) to the ``finished_at`` the worker stamps as it marks the row ready; the first
+    build of a freshly started, idle worker and the build after it; the CPU seconds and
+    peak RSS of the pool process that built;
 (d) WeasyPrint alone in a fresh process (``python -c``) on the same HTML: wall time from
     spawn to exit, its ``write_pdf`` alone, its peak RSS.
 

@@ -14,6 +14,7 @@ so nothing is fetched: WeasyPrint gets the HTML string and the base URL, nothing
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -60,13 +61,20 @@ def _warm_up_quietly() -> None:
         warm_up()
     except Exception:  # noqa: BLE001 - a build would then load it, and say what fails
         log.exception("PDF renderer warm-up failed")
+    # What the pool process holds now (Django, the apps, Celery, WeasyPrint) lives as
+    # long as the process: frozen, the garbage collector stops walking it on every full
+    # collection, and a layout, which makes hundreds of thousands of objects, triggers
+    # about ten. Without it WeasyPrint took 5–10 % more CPU in a worker than on its own.
+    gc.collect()
+    gc.freeze()
 
 
 def warm_up_in_background() -> threading.Thread:
-    """``warm_up`` in a daemon thread. Not inline: Celery kills a pool process whose
-    ``worker_process_init`` handlers take over 4 seconds, and a loaded machine can take
-    that long to import WeasyPrint. A build that starts meanwhile waits for the import
-    (Python's import lock) or the render lock, never loads it twice."""
+    """``warm_up`` in a daemon thread, then the process's objects frozen. Not inline:
+    Celery kills a pool process whose ``worker_process_init`` handlers take over 4
+    seconds, and a loaded machine can take that long to import WeasyPrint. A build that
+    starts meanwhile waits for the import (Python's import lock) or the render lock,
+    never loads it twice."""
     thread = threading.Thread(target=_warm_up_quietly, name="zi-pdf-warm-up", daemon=True)
     thread.start()
     return thread

@@ -32,6 +32,7 @@ from evidence.status import Tally, is_late
 from findings.models import Finding
 from lke.selectors import plan_lke
 from lke.summary import summary_context
+from workplan.choices import MONTH_NAMES
 from workplan.models import ChangeArea, CommitmentCell, Quarter, WorkPlan
 from zi_portal.accounts.permissions import Action, require
 from zi_portal.core import outbox
@@ -52,7 +53,9 @@ def report_context(
 ) -> dict[str, Any]:
     """Everything a quarterly (``quarter`` 1–4) or annual (None) report shows."""
     statuses = plan_item_statuses(plan)
-    numbers = dashboard.build(plan=plan, today=today)
+    # Only the dashboard's activity plan: its other numbers (heat map, overdue list,
+    # feed) the report does not print, and they read every item's status again.
+    gantt = dashboard.gantt(plan=plan, today=today)
     quarters = {q.number: q for q in Quarter.objects.filter(plan=plan)}
     wanted = [quarter] if quarter else [1, 2, 3, 4]
     versions = (
@@ -107,7 +110,7 @@ def report_context(
                 "area": area,
                 "cells": area_cells,
                 "narrative": narratives.get(area.pk),
-                "gantt": [r for r in numbers["gantt"] if r["area"].pk == area.pk],
+                "gantt": [r for r in gantt if r["area"].pk == area.pk],
             }
         )
     in_period = Q()
@@ -130,6 +133,8 @@ def report_context(
             period_tally.add(item.status)
             per_area_period[item.cell.area.code].add(item.status)
     area_bars = [charts.Bar(a["area"].code, per_area_period[a["area"].code].share) for a in areas]
+    quarter_tallies = [(quarters[n], numbers_quarter(statuses, n)) for n in sorted(quarters)]
+    trend_bars = [charts.Bar(q.label, t.share) for q, t in quarter_tallies]
     return {
         "plan": plan,
         "unit": plan.unit,
@@ -141,12 +146,12 @@ def report_context(
         "period_tally": period_tally,
         "per_area": [(a["area"], per_area_period[a["area"].code]) for a in areas],
         "area_chart": charts.horizontal_bars(area_bars, title="Capaian per area"),
-        "trend_chart": numbers["trend_svg"],
+        "trend_chart": charts.column_trend(trend_bars, title="Capaian per triwulan"),
         "quarters": [quarters[n] for n in sorted(quarters)],
-        "quarter_tallies": [(quarters[n], numbers_quarter(statuses, n)) for n in sorted(quarters)],
+        "quarter_tallies": quarter_tallies,
         "areas": areas,
         "findings": findings,
-        "month_names": numbers["month_names"],
+        "month_names": MONTH_NAMES,
         # The annual report closes with the LKE score and the WBK/WBBM readiness.
         "lke": lke_summary(plan) if quarter is None else None,
     }
