@@ -10,6 +10,7 @@ import random
 import re
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from datetime import date
 
@@ -33,7 +34,7 @@ ITEM_LINK = re.compile(r'href="/butir/(\d+)/')
 PICKABLE = re.compile(r'name="versions" value="(\d+)"')
 
 
-class Visitor:
+class Visitor(ABC):
     """One person in a browser: a session of their own, their office's address."""
 
     def __init__(self, run: Run, n: int, email: str) -> None:
@@ -87,8 +88,9 @@ class Visitor:
                 if self.more():
                     self.loop()
 
+    @abstractmethod
     def loop(self) -> None:
-        raise NotImplementedError
+        """One round of this kind of person's clicks (each subclass says which)."""
 
 
 class Pic(Visitor):

@@ -34,8 +34,8 @@ def plan_matrix(request: HttpRequest, year: int) -> HttpResponse:
     visible = visible_cells(plan, request.user)
     only_mine = request.GET.get("milik") == "saya" and bool(mine)
     key = stamp_key("matrix", plan, _digest(mine), _digest(visible), int(only_mine), get_language())
-    table = cache.get(key)
-    if table is None:
+
+    def table() -> str:
         rows = plan_selectors.commitment_matrix(plan=plan, user=request.user)
         attach_evidence_status(
             plan=plan, cells=[c for row in rows for c in row.cells], visible=visible
@@ -45,14 +45,15 @@ def plan_matrix(request: HttpRequest, year: int) -> HttpResponse:
                 row.cells = [c for c in row.cells if c.is_mine]
             rows = [row for row in rows if row.cells]
         context = {"plan": plan, "rows": rows}
-        table = render_to_string("evidence/_plan_matrix_table.html", context, request)
-        cache.set(key, table, TABLE_TIMEOUT)
+        return render_to_string("evidence/_plan_matrix_table.html", context, request)
+
     return render(
         request,
         "evidence/plan_matrix.html",
         {
             "plan": plan,
-            "table_html": mark_safe(table),  # noqa: S308 - rendered by our template
+            # Rendered by our template (escaped there), cached as a string.
+            "table_html": mark_safe(cache.get_or_set(key, table, TABLE_TIMEOUT)),  # noqa: S308
             "mine_count": len(mine),
             "only_mine": only_mine,
             "nav_active": "matrix",

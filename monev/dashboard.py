@@ -137,14 +137,15 @@ def rendered(*, plan: WorkPlan, today: date, sort: str, request: HttpRequest) ->
     overdue list and the language; built (``build``) and rendered only on a miss."""
     sort = sort if sort in SORTS else "days"
     key = stamp_key("dashboard", plan, today.isoformat(), sort, get_language())
-    parts = cache.get(key)
-    if parts is None:
+
+    def render() -> dict[str, str]:
         context = {**build(plan=plan, today=today, sort=sort), "plan": plan}
-        parts = {
+        return {
             name: render_to_string(f"monev/_dashboard_{name}.html", context, request)
             for name in ("numbers", "body")
         }
-        cache.set(key, parts, PARTS_TIMEOUT)
+
+    parts = cache.get_or_set(key, render, PARTS_TIMEOUT)
     return {f"{name}_html": mark_safe(html) for name, html in parts.items()}  # noqa: S308
 
 

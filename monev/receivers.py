@@ -1,26 +1,20 @@
 """Monitoring's answers to what the apps below it report (connected in ``apps.py``)."""
 
 from django.conf import settings
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from evidence.signals import reply_posted, revision_requested
-from workplan.models import WorkPlan
-from workplan.stamps import touch
+from workplan.stamps import stamp_on_save
 from zi_portal.core.queue import enqueue
 
 from .choices import ReminderKind
 from .models import ActivityRealisation, Notification
 
-
-@receiver(post_save, sender=ActivityRealisation, dispatch_uid="monev.stamp_realisation")
-def stamp_realisation(sender, instance: ActivityRealisation, raw: bool = False, **kwargs) -> None:
-    """A realisation changes the dashboard's Gantt: stamp its plan (workplan.stamps)."""
-    if not raw:
-        touch(WorkPlan.objects.filter(pokjas__activities=instance.activity_id))
+# A realisation changes the dashboard's Gantt: it stamps its plan (workplan.stamps).
+stamp_on_save(ActivityRealisation, "pokjas__activities", "activity_id")
 
 
 @receiver(revision_requested, dispatch_uid="monev.queue_revision_notice")

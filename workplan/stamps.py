@@ -15,8 +15,10 @@ id (SQLite may reuse one) never meets the old plan's entries."""
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import connections, models
 from django.db.models import Max, QuerySet
+from django.db.models.signals import post_save
 
 
 class PlanChange(models.Model):
@@ -40,6 +42,21 @@ def touch(plans: QuerySet) -> None:
         # The table's name is the model's and the SELECT is the ORM's, with its params.
         insert = f"INSERT INTO {table} (plan_id) SELECT * FROM ({sql}) AS changed"  # noqa: S608
         cursor.execute(insert, params)
+
+
+def stamp_on_save(model: type[models.Model], plan_lookup: str, field: str) -> None:
+    """Saving a ``model`` row stamps the plan found by ``plan_lookup`` equal to the row's
+    ``field`` (e.g. ``Review``, ``"quarters__cells__requirements__versions"``,
+    ``"version_id"``): one INSERT … SELECT. Loading fixtures (``raw``) stamps nothing."""
+
+    def stamp(sender, instance, raw: bool = False, **kwargs) -> None:
+        if not raw:
+            plans = apps.get_model("workplan", "WorkPlan").objects
+            touch(plans.filter(**{plan_lookup: getattr(instance, field)}))
+
+    post_save.connect(
+        stamp, sender=model, weak=False, dispatch_uid=f"stamp.{model._meta.label_lower}"
+    )
 
 
 def stamp_of(plan) -> int:
