@@ -3,7 +3,10 @@ and services decide; these views only translate HTTP to calls and back."""
 
 from __future__ import annotations
 
+import hashlib
+
 from allauth.account.adapter import get_adapter
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workplan.permissions import access_plan
+from workplan.stamps import stamp_key
 from zi_portal.accounts.mfa import has_second_step, mfa_required
 from zi_portal.accounts.permissions import Action
 from zi_portal.accounts.services import api_token_for
@@ -37,6 +41,9 @@ from .serializers import (
 )
 from .uploads import oversize_files
 from .validation import EvidenceRefused, too_large
+
+# Entries are never stale (a change of the plan's data makes a new key).
+API_LIST_TIMEOUT = 24 * 3600
 
 
 class TokenView(APIView):
@@ -103,26 +110,36 @@ class RequirementListView(APIView):
     )
     def get(self, request, year: int):
         plan = access_plan(request.user, year)
-        requirements = selectors.requirements_for_plan(plan).restrict(
-            request.user, Action.VIEW_EVIDENCE
-        )
-        area = request.query_params.get("area")
-        if area:
-            requirements = requirements.filter(cell__area__code=area.upper())
-        quarter = request.query_params.get("quarter")
-        if quarter:
-            if whole_number(quarter) not in (1, 2, 3, 4):
-                return error_response(
-                    "invalid",
-                    _("Parameter quarter harus 1, 2, 3 atau 4."),
-                    status.HTTP_400_BAD_REQUEST,
-                )
-            requirements = requirements.filter(cell__quarter__number=int(quarter))
-        items = selectors.with_status(requirements)
-        wanted = request.query_params.get("status")
-        if wanted:
-            items = [i for i in items if i.status == wanted]
-        return Response(RequirementSerializer(items, many=True).data)
+        area = (request.query_params.get("area") or "").upper()
+        quarter = request.query_params.get("quarter") or ""
+        if quarter and whole_number(quarter) not in (1, 2, 3, 4):
+            return error_response(
+                "invalid",
+                _("Parameter quarter harus 1, 2, 3 atau 4."),
+                status.HTTP_400_BAD_REQUEST,
+            )
+        wanted = request.query_params.get("status") or ""
+        # The same list for everyone who sees the same cells, until the plan's data
+        # changes (workplan.stamps): read from the cache when it has not.
+        # The filters as sent are part of the key only through the digest.
+        asked = (sorted(selectors.visible_cells(plan, request.user)), area, quarter, wanted)
+        digest = hashlib.sha1(repr(asked).encode(), usedforsecurity=False).hexdigest()
+        key = stamp_key("api-requirements", plan, digest)
+        data = cache.get(key)
+        if data is None:
+            requirements = selectors.requirements_for_plan(plan).restrict(
+                request.user, Action.VIEW_EVIDENCE
+            )
+            if area:
+                requirements = requirements.filter(cell__area__code=area)
+            if quarter:
+                requirements = requirements.filter(cell__quarter__number=int(quarter))
+            items = selectors.with_status(requirements)
+            if wanted:
+                items = [i for i in items if i.status == wanted]
+            data = list(RequirementSerializer(items, many=True).data)
+            cache.set(key, data, API_LIST_TIMEOUT)
+        return Response(data)
 
 
 class RequirementDetailView(APIView):

@@ -183,17 +183,17 @@ def _attach_revision_comments(items: list) -> None:
         item.revision = latest.get(item.pk)
 
 
-def review_queue(
+def queue_versions(
     *,
     plan: WorkPlan,
     area: str | None = None,
     quarter: int | None = None,
     state: str | None = ReviewState.PENDING,
 ) -> QuerySet[EvidenceVersion]:
-    """Current versions to review (by default those waiting), oldest first. The plan,
-    area and quarter narrow the items in a subquery and the items come with their cell,
-    quarter, area and PIC in a query of their own: one query joining all nine tables
-    spent ten times longer planning than running (past ``join_collapse_limit``)."""
+    """Current versions to review (by default those waiting), oldest first, without
+    their related rows. The plan, area and quarter narrow the items in a subquery: one
+    query joining all nine tables spent ten times longer planning than running (past
+    ``join_collapse_limit``)."""
     items = EvidenceRequirement.objects.filter(cell__quarter__plan=plan)
     if area:
         items = items.filter(cell__area__code=area)
@@ -202,26 +202,39 @@ def review_queue(
     versions = current_versions_qs().filter(requirement__in=items.values("pk"))
     if state:
         versions = versions.filter(review_state=state)
-    return (
-        versions.select_related("uploaded_by", "replaces")
-        .prefetch_related(
-            Prefetch(
-                "requirement",
-                queryset=EvidenceRequirement.objects.select_related(
-                    "cell__quarter", "cell__area", "cell__pic"
-                ),
+    return versions.order_by("uploaded_at", "pk")
+
+
+def _with_row_data(versions: QuerySet[EvidenceVersion]) -> QuerySet[EvidenceVersion]:
+    """Versions with what their row in the queue shows: the uploader and the replaced
+    version, and in queries of their own the item with its cell, quarter, area and PIC,
+    the reviews and the replies."""
+    return versions.select_related("uploaded_by", "replaces").prefetch_related(
+        Prefetch(
+            "requirement",
+            queryset=EvidenceRequirement.objects.select_related(
+                "cell__quarter", "cell__area", "cell__pic"
             ),
-            Prefetch(
-                "reviews",
-                queryset=Review.objects.select_related("reviewer").order_by("created_at", "pk"),
-            ),
-            Prefetch(
-                "replies",
-                queryset=VersionReply.objects.select_related("author").order_by("created_at", "pk"),
-            ),
-        )
-        .order_by("uploaded_at", "pk")
+        ),
+        Prefetch(
+            "reviews",
+            queryset=Review.objects.select_related("reviewer").order_by("created_at", "pk"),
+        ),
+        Prefetch(
+            "replies",
+            queryset=VersionReply.objects.select_related("author").order_by("created_at", "pk"),
+        ),
     )
+
+
+def review_queue(**filters: Any) -> QuerySet[EvidenceVersion]:
+    """``queue_versions`` with everything their rows show."""
+    return _with_row_data(queue_versions(**filters))
+
+
+def full_rows(pks: Iterable[int]) -> list[EvidenceVersion]:
+    """The versions ``pks`` with everything their row in the queue shows."""
+    return list(_with_row_data(EvidenceVersion.objects.filter(pk__in=list(pks))))
 
 
 def item_history(requirement: EvidenceRequirement) -> list[EvidenceVersion]:

@@ -29,6 +29,7 @@ from .forms import (
     WithdrawForm,
 )
 from .permissions import access_requirement, access_version
+from .queue_rows import queue_rows
 from .uploads import oversize_files
 from .validation import EvidenceRefused, accepted_help, max_upload_bytes, too_large
 
@@ -213,13 +214,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None, area_codes=AREA_ORDER)
     filters = form.cleaned_data if form.is_valid() else {}
     state = filters.get("state") or ReviewState.PENDING
-    versions = selectors.review_queue(
+    versions = selectors.queue_versions(
         plan=plan,
         area=filters.get("area") or None,
         quarter=filters.get("quarter"),
         state=None if state == "all" else state,
     )
-    page, query = paginate(request, versions, 50)
+    page, query = paginate(request, versions.values_list("pk", flat=True), 50)
     return render(
         request,
         "evidence/review_queue.html",
@@ -227,6 +228,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "plan": plan,
             "form": form,
             "page": page,
+            "rows": queue_rows(request, list(page.object_list), query),
             "nav_active": "queue",
             "query": query,
             "review_form": ReviewForm(),

@@ -191,6 +191,16 @@ def _leaf_blocks(node, unit_sub, tpi_sub, ctx, depth=0):
     return blocks
 
 
+def area_rights(user: Any, plan: WorkPlan, code: str) -> tuple[bool, bool]:
+    """(may answer for the unit, may assess for the TPI) on the area ``code`` page."""
+    if code == HASIL:
+        may_answer = can(user, Action.ANSWER_LKE_HASIL)
+    else:
+        pokja = Pokja.objects.filter(plan=plan, area__code=code).select_related("area").first()
+        may_answer = may_answer_area(user, pokja)
+    return may_answer, can(user, Action.ASSESS_LKE)
+
+
 def area_context(
     *,
     user: Any,
@@ -223,8 +233,8 @@ def area_context(
         "failed": failed or {},
     }
     halves = []
+    may_answer, may_assess = area_rights(user, plan, code)
     if code == HASIL:
-        may_answer = can(user, Action.ANSWER_LKE_HASIL)
         u, t = lke.unit_score, lke.tpi_score
         for part, unit_points, tpi_points in (
             (scoring.BERSIH, u.bersih, t.bersih),
@@ -247,8 +257,6 @@ def area_context(
         area_u = area_t = None
         evidence_cells = {"cell__quarter__plan": plan}
     else:
-        pokja = Pokja.objects.filter(plan=plan, area__code=code).select_related("area").first()
-        may_answer = may_answer_area(user, pokja)
         area_u, area_t = lke.unit_score.area(code), lke.tpi_score.area(code)
         nodes = lke.tree.area_halves(code)
         for part, hu, ht in (
@@ -313,7 +321,7 @@ def area_context(
         "next_soal": next_soal,
         "halves": halves,
         "may_answer": may_answer,
-        "may_assess": can(user, Action.ASSESS_LKE),
+        "may_assess": may_assess,
         "evidence_choices": evidence,
         "full_picker": only_soal is not None,
         "autosave_texts": autosave_texts(),

@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -304,3 +304,18 @@ def portalrb_settings(*, user: Any) -> dict[str, Any]:
         "requests": PortalRBRequest.objects.restrict(user, manage).select_related("token")[:20],
         "refusals": PortalRBRefusal.objects.restrict(user, manage).select_related("token")[:20],
     }
+
+
+def answers_mark(unit_id: int, master_id: int) -> tuple:
+    """The unit's answers (how many, the newest, the newest change) per last editor's
+    name, so that a renamed editor is on the next page too; and its predicates (the WBK
+    bonus): what a cached score or page of the unit is keyed by (two queries)."""
+    answers = LkeAnswer.objects.filter(unit_id=unit_id, question__master_id=master_id)
+    by_editor = (
+        answers.order_by("updated_by__name")
+        .values_list("updated_by__name")
+        .annotate(n=Count("pk"), pk=Max("pk"), at=Max("updated_at"))
+    )
+    predicates = Predicate.objects.filter(unit_id=unit_id)
+    p = predicates.aggregate(n=Count("pk"), pk=Max("pk"), at=Max("updated_at"))
+    return (tuple(by_editor), p["n"], p["pk"], p["at"])

@@ -23,6 +23,7 @@ from zi_portal.core.exports import xlsx_response
 from zi_portal.core.parsing import whole_numbers
 
 from . import selectors, services
+from .area_cache import area_page
 from .area_page import HASIL, area_context, saved_state
 from .exchange import import_jawaban_unit, jawaban_unit
 from .models import Side
@@ -58,7 +59,7 @@ def summary(request: HttpRequest, year: int) -> HttpResponse:
 
 def area(request: HttpRequest, year: int, code: str) -> HttpResponse:
     plan = access_plan(request.user, year, Action.VIEW_LKE)
-    return render(request, "lke/area.html", area_context(user=request.user, plan=plan, code=code))
+    return render(request, "lke/area.html", area_page(request, plan, code))
 
 
 def _ids(values: list[str]) -> set[int]:

@@ -5,6 +5,7 @@ once per change of the plan's data (``rendered``: cached under its data stamp)."
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,8 @@ from evidence.choices import CellState, ReviewState
 from evidence.models import EvidenceVersion, Review
 from evidence.selectors import plan_item_statuses
 from evidence.status import Tally, cell_state, is_late
+from lke.selectors import answers_mark, master_for_year, plan_lke
+from lke.summary import summary_context
 from workplan.choices import MONTH_NAMES
 from workplan.models import Activity, ChangeArea, Quarter, WorkPlan
 from workplan.stamps import stamp_key
@@ -147,6 +150,25 @@ def rendered(*, plan: WorkPlan, today: date, sort: str, request: HttpRequest) ->
 
     parts = cache.get_or_set(key, render, PARTS_TIMEOUT)
     return {f"{name}_html": mark_safe(html) for name, html in parts.items()}  # noqa: S308
+
+
+def lke_headline(plan: WorkPlan) -> dict | None:
+    """The dashboard's LKE figures (the unit's total, and per predicate whether it is
+    met or how many of its conditions are not), cached under what the score is
+    computed from (the master list, ``lke.selectors.answers_mark``); None without a
+    master list for the year."""
+    master = master_for_year(plan.year)
+    if master is None:
+        return None
+    made_of = (plan.unit_id, master.pk, master.updated_at, answers_mark(plan.unit_id, master.pk))
+    key = "dashboard-lke:" + hashlib.sha1(repr(made_of).encode(), usedforsecurity=False).hexdigest()
+
+    def compute() -> dict:
+        summary = summary_context(plan_lke(plan, master))
+        levels = [{k: lv[k] for k in ("level", "unit_met", "unmet")} for lv in summary["levels"]]
+        return {"total": summary["u"].total, "levels": levels}
+
+    return cache.get_or_set(key, compute, PARTS_TIMEOUT)
 
 
 def gantt(*, plan: WorkPlan, today: date) -> list[dict]:

@@ -24,6 +24,7 @@ from findings.selectors import finding_reminders
 from workplan.choices import AREA_ORDER, QUARTER_LABELS
 from workplan.models import WorkPlan
 from zi_portal.accounts.models import User
+from zi_portal.core.collector import rare_collections
 from zi_portal.core.links import absolute_url, absolute_url_of_pk
 
 from . import sweep_reads
@@ -245,7 +246,13 @@ def _revision_messages(pending: dict[int, tuple[int, list[Scope]]]) -> list[Plan
 
 def iter_reminders(*, today: date) -> Iterator[Planned]:
     """Everything the sweep would send on ``today`` (reads only), a chunk of plans at a
-    time: a fixed number of queries per chunk, whatever the number of units."""
+    time: a fixed number of queries per chunk, whatever the number of units; with the
+    garbage collector running rarely meanwhile (``core.collector``)."""
+    with rare_collections():
+        yield from _iter_reminders(today=today)
+
+
+def _iter_reminders(*, today: date) -> Iterator[Planned]:
     leaders = sweep_reads.digest_leaders()
     for plans in sweep_reads.plans_in_chunks():
         saved = sweep_reads.policies_of(plans)

@@ -28,7 +28,6 @@ from . import dashboard as numbers
 from . import selectors, services
 from .choices import Realisation
 from .permissions import access_activity, access_notification
-from .reports import lke_summary
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:
@@ -123,7 +122,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "plan": plan,
             "today": today,
             "nav_active": "dashboard",
-            "lke": lke_summary(plan),
+            "lke": numbers.lke_headline(plan),
             "findings_overdue": findings_past_due(plan, today).count(),
         }
     )

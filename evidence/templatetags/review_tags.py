@@ -27,8 +27,3 @@ def pickable(version, user) -> bool:
         and version.review_state == ReviewState.PENDING
         and version.uploaded_by_id != user.pk
     )
-
-
-@register.filter
-def any_pickable(versions, user) -> bool:
-    return any(pickable(v, user) for v in versions)

@@ -59,6 +59,22 @@ def test_dashboard_shows_the_lke_score(client, demo):
     assert "Menuju WBK: 11 syarat belum" in page
 
 
+def test_the_dashboards_lke_score_follows_answers_and_predicates(client, demo):
+    # Cached under what the score is made of: each change is on the next dashboard.
+    client.force_login(demo["users"]["kepala"])
+    assert 'data-testid="lke-total">0,00<' in client.get("/dasbor/?tahun=2026").content.decode()
+    answer(demo, 125, "4")
+    assert 'data-testid="lke-total">17,50<' in client.get("/dasbor/?tahun=2026").content.decode()
+    answer(demo, 125, "2")  # the same answer changed: 8.75 points
+    assert 'data-testid="lke-total">8,75<' in client.get("/dasbor/?tahun=2026").content.decode()
+    before = client.get("/dasbor/?tahun=2026").content.decode()
+    Predicate.objects.create(unit=demo["plan"].unit, kind="WBK", year=2025)
+    after = client.get("/dasbor/?tahun=2026").content.decode()
+    # Holding Menuju WBK meets one more condition of Menuju WBBM.
+    unmet = lambda page: int(page.split("Menuju WBBM: ")[1].split(" syarat")[0])  # noqa: E731
+    assert unmet(after) == unmet(before) - 1
+
+
 def test_my_tasks_lists_the_pics_lke_area(client, demo):
     answer(demo, 51, "A")
     client.force_login(demo["users"]["pic.pw"])

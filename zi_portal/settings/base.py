@@ -104,10 +104,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Random reads priced as on SSD with the data cached (the default 4 is for spinning
+    # disks; it made small joins hash every user: BENCHMARKS.md, "Pages at 1,000 units").
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent writers (threaded gunicorn, the worker) wait for each other instead of
-    # failing with "database is locked": a writing transaction takes the lock when it
-    # begins, and waits up to 20 s for it (bench/slow_uploads.py found the 500s).
+    # Concurrent writers (threaded gunicorn, the worker) wait up to 20 s for the lock, taken
+    # when a writing transaction begins, instead of failing (bench/slow_uploads.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
@@ -131,10 +133,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
-# Two-step sign-in (allauth MFA, TOTP with recovery codes): offered to everyone on
-# /akun/2fa/; required of the roles in ZI_MFA_REQUIRED_ROLES and of staff accounts, who
-# are sent to set it up before anything else (accounts/mfa.py). ZI_MFA_REQUIRED=false
-# relaxes it (the demo of `make run`).
+# Two-step sign-in (allauth MFA, TOTP with recovery codes) on /akun/2fa/, required of the
+# ZI_MFA_REQUIRED_ROLES and staff, sent to set it up first (accounts/mfa.py); off with
+# ZI_MFA_REQUIRED=false (the demo of `make run`).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("ZI_PORTAL_NAME", default="ZI Portal")
 ZI_MFA_REQUIRED = env.bool("ZI_MFA_REQUIRED", default=True)
@@ -364,11 +365,10 @@ FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default="") or str(
 )
 with contextlib.suppress(OSError):  # a read-only filesystem (an image build)
     Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
-# Address of the client (zi_portal.core.audit.client_ip: sign-in lockout, API throttle,
-# audit trail): REMOTE_ADDR, or behind ZI_TRUSTED_PROXY_COUNT proxies that each append
-# the address they received from to X-Forwarded-For, the hop the outermost proxy appended
-# (the right-most one the client cannot forge). ZI_TRUST_X_FORWARDED_FOR=true, the older
-# setting, means one proxy.
+# Address of the client (core.audit.client_ip: sign-in lockout, API throttle, audit
+# trail): REMOTE_ADDR, or behind ZI_TRUSTED_PROXY_COUNT proxies that each append to
+# X-Forwarded-For, the hop the outermost one appended (the right-most one the client
+# cannot forge). ZI_TRUST_X_FORWARDED_FOR=true, the older setting, means one proxy.
 ZI_TRUST_X_FORWARDED_FOR = env.bool("ZI_TRUST_X_FORWARDED_FOR", default=False)
 ZI_TRUSTED_PROXY_COUNT = env.int(
     "ZI_TRUSTED_PROXY_COUNT", default=1 if ZI_TRUST_X_FORWARDED_FOR else 0

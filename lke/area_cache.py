@@ -1,0 +1,73 @@
+"""The LKE area page, rendered once per change of what it shows and cached: its key
+holds the plan's data stamp (evidence, reviews and the plan itself: the picker and the
+linked items), the unit's answers on both sides (how many, the newest change, per
+last editor's name: a save changes the answer row and its picks in one transaction),
+the unit's predicates (the
+WBK bonus of the score), the master list, the viewer's rights on the page, the
+language and the template sources. Read before the page is built, so a page stored
+under a key is never older than the key. The CSRF token is a mark in the cached text,
+filled in per request. A refused answer shown again, and a question's own page, are
+built every time (``area_page.area_context``)."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache as once
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from workplan.models import WorkPlan
+from workplan.stamps import stamp_key
+
+from . import selectors
+from .area_page import area_context, area_rights
+
+BODY_TEMPLATE = "lke/_area_body.html"
+BODY_TEMPLATES = (BODY_TEMPLATE, "lke/_question.html", "lke/_answer_input.html")
+BODY_TEMPLATES += ("lke/_pick_item.html",)
+CSRF_MARK = "ZIcsrfMARK5b1e0d"  # letters and digits: passes HTML escaping unchanged
+# Entries are never stale (a change makes a new key); the timeout only frees space.
+BODY_TIMEOUT = 24 * 3600
+
+
+@once
+def _templates_digest() -> str:
+    sources = (get_template(name).template.source for name in BODY_TEMPLATES)
+    return hashlib.sha1("\0".join(sources).encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+def area_page(request: HttpRequest, plan: WorkPlan, code: str) -> dict[str, Any]:
+    """The area page's context: ``body``, its rendered content, from the cache when
+    nothing it shows has changed since it was stored."""
+    code = code.upper()
+    master = selectors.master_or_404(plan.year)
+    rights = area_rights(request.user, plan, code)
+    parts = (
+        _templates_digest(),
+        code,
+        rights,
+        get_language(),
+        plan.unit.short_name,
+        master.pk,
+        master.updated_at,
+        selectors.answers_mark(plan.unit_id, master.pk),
+    )
+    digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
+    key = stamp_key("lke-area", plan, digest)
+    body = cache.get(key)
+    if body is None:
+        context = area_context(user=request.user, plan=plan, code=code)
+        body = get_template(BODY_TEMPLATE).render({**context, "csrf_token": CSRF_MARK})
+        cache.set(key, body, BODY_TIMEOUT)
+    return {
+        "plan": plan,
+        "code": code,
+        "nav_active": "lke",
+        "body": mark_safe(body.replace(CSRF_MARK, get_token(request))),  # noqa: S308
+    }
