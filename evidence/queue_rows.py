@@ -86,7 +86,7 @@ _WITHDRAWN, _SUPERSEDED = FACTS.index("withdrawn_at"), FACTS.index("superseded_a
 def _facts(pks: Sequence[int]) -> dict[int, tuple]:
     """Each version's facts with its reviews and replies (three queries, by primary
     key: the queue's filter is not joined again)."""
-    rows = EvidenceVersion.objects.filter(pk__in=pks).values_list(*FACTS)
+    rows = EvidenceVersion.objects.filter(pk__in=pks).order_by().values_list(*FACTS)
     reviews, replies = defaultdict(list), defaultdict(list)
     for version_id, *review in (
         Review.objects.filter(version_id__in=pks)

@@ -35,7 +35,7 @@ PLAN_CHUNK = 100
 UNREAD_FIELDS = ("created_at", "updated_at")
 UNREAD_USER_FIELDS = ("password", "last_login", "date_joined")
 # Rows fetched per round trip when streaming revision requests.
-STREAM_CHUNK = 2000
+STREAM_CHUNK = 10_000
 
 
 @dataclass
