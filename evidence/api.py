@@ -3,8 +3,6 @@ and services decide; these views only translate HTTP to calls and back."""
 
 from __future__ import annotations
 
-import hashlib
-
 from allauth.account.adapter import get_adapter
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -23,6 +21,7 @@ from zi_portal.accounts.permissions import Action
 from zi_portal.accounts.services import api_token_for
 from zi_portal.core.api import error_response
 from zi_portal.core.audit import client_ip
+from zi_portal.core.fragments import digest
 from zi_portal.core.parsing import whole_number
 from zi_portal.core.throttling import ClientScopedRateThrottle
 
@@ -123,8 +122,7 @@ class RequirementListView(APIView):
         # changes (workplan.stamps): read from the cache when it has not.
         # The filters as sent are part of the key only through the digest.
         asked = (sorted(selectors.visible_cells(plan, request.user)), area, quarter, wanted)
-        digest = hashlib.sha1(repr(asked).encode(), usedforsecurity=False).hexdigest()
-        key = stamp_key("api-requirements", plan, digest)
+        key = stamp_key("api-requirements", plan, digest(asked))
         data = cache.get(key)
         if data is None:
             requirements = selectors.requirements_for_plan(plan).restrict(

@@ -7,19 +7,24 @@ cached text, filled in per request."""
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache as once
 
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+from zi_portal.core.fragments import (
+    CSRF_MARK,
+    FRAGMENT_TIMEOUT,
+    digest,
+    personal,
+    templates_digest,
+)
 
 from .choices import ReviewState
 from .models import EvidenceVersion, Review, VersionReply
@@ -29,18 +34,8 @@ ROW_TEMPLATE = "evidence/_queue_item.html"
 # The templates a row is made of: their sources are part of every key, so a release
 # that changes them never serves rows rendered by the old ones.
 ROW_TEMPLATES = (ROW_TEMPLATE, "evidence/_version_row.html", "evidence/_replies.html")
-# Marks the cached text holds instead of the per-request values (letters and digits
-# only: they pass HTML escaping unchanged).
-CSRF_MARK = "ZIcsrfMARK7f3c9a"
+# Where the cached text holds the queue's filter (as core.fragments.CSRF_MARK the token).
 QUERY_MARK = "ZIqueryMARK7f3c9a"
-# Entries are never stale (new content makes a new key); the timeout only frees space.
-ROW_TIMEOUT = 24 * 3600
-
-
-@once
-def _templates_digest() -> str:
-    sources = (get_template(name).template.source for name in ROW_TEMPLATES)
-    return hashlib.sha1("\0".join(sources).encode(), usedforsecurity=False).hexdigest()[:12]
 
 
 # What a row shows or decides on (``_queue_item.html`` and its includes), read as plain
@@ -105,8 +100,7 @@ def _facts(pks: Sequence[int]) -> dict[int, tuple]:
 
 def row_key(facts: tuple, viewer_id: int, language: str) -> str:
     own = facts[0][_UPLOADER] == viewer_id
-    content = repr((_templates_digest(), language, own, facts))
-    return "queue-row:" + hashlib.sha1(content.encode(), usedforsecurity=False).hexdigest()
+    return "queue-row:" + digest((templates_digest(ROW_TEMPLATES), language, own, facts))
 
 
 def _pickable(row: tuple, viewer_id: int) -> bool:
@@ -143,12 +137,12 @@ def queue_rows(request: HttpRequest, pks: Sequence[int], query: str) -> QueueRow
             context = {"v": version, "request": request, "csrf_token": CSRF_MARK}
             context["query"] = QUERY_MARK
             fresh[keys[version.pk]] = template.render(context)
-        cache.set_many(fresh, ROW_TIMEOUT)
+        cache.set_many(fresh, FRAGMENT_TIMEOUT)
         cached.update(fresh)
-    token, query = get_token(request), escape(query)
+    query = escape(query)
     return QueueRows(
         html=[
-            mark_safe(cached[keys[pk]].replace(CSRF_MARK, token).replace(QUERY_MARK, query))  # noqa: S308
+            personal(cached[keys[pk]], request, **{QUERY_MARK: query})
             for pk in pks
             if keys[pk] in cached
         ],

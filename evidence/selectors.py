@@ -216,6 +216,13 @@ def _with_row_data(versions: QuerySet[EvidenceVersion]) -> QuerySet[EvidenceVers
                 "cell__quarter", "cell__area", "cell__pic"
             ),
         ),
+        *_reviews_and_replies(),
+    )
+
+
+def _reviews_and_replies() -> tuple[Prefetch, Prefetch]:
+    """A version's reviews and replies, each with its author, oldest first."""
+    return (
         Prefetch(
             "reviews",
             queryset=Review.objects.select_related("reviewer").order_by("created_at", "pk"),
@@ -242,16 +249,7 @@ def item_history(requirement: EvidenceRequirement) -> list[EvidenceVersion]:
     return list(
         EvidenceVersion.objects.filter(requirement=requirement)
         .select_related("uploaded_by", "withdrawn_by", "replaces")
-        .prefetch_related(
-            Prefetch(
-                "reviews",
-                queryset=Review.objects.select_related("reviewer").order_by("created_at", "pk"),
-            ),
-            Prefetch(
-                "replies",
-                queryset=VersionReply.objects.select_related("author").order_by("created_at", "pk"),
-            ),
-        )
+        .prefetch_related(*_reviews_and_replies())
         .order_by("-number")
     )
 

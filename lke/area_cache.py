@@ -11,19 +11,22 @@ built every time (``area_page.area_context``)."""
 
 from __future__ import annotations
 
-import hashlib
-from functools import cache as once
 from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from workplan.models import WorkPlan
 from workplan.stamps import stamp_key
+from zi_portal.core.fragments import (
+    CSRF_MARK,
+    FRAGMENT_TIMEOUT,
+    digest,
+    personal,
+    templates_digest,
+)
 
 from . import selectors
 from .area_page import area_context, area_rights
@@ -31,15 +34,6 @@ from .area_page import area_context, area_rights
 BODY_TEMPLATE = "lke/_area_body.html"
 BODY_TEMPLATES = (BODY_TEMPLATE, "lke/_question.html", "lke/_answer_input.html")
 BODY_TEMPLATES += ("lke/_pick_item.html",)
-CSRF_MARK = "ZIcsrfMARK5b1e0d"  # letters and digits: passes HTML escaping unchanged
-# Entries are never stale (a change makes a new key); the timeout only frees space.
-BODY_TIMEOUT = 24 * 3600
-
-
-@once
-def _templates_digest() -> str:
-    sources = (get_template(name).template.source for name in BODY_TEMPLATES)
-    return hashlib.sha1("\0".join(sources).encode(), usedforsecurity=False).hexdigest()[:12]
 
 
 def area_page(request: HttpRequest, plan: WorkPlan, code: str) -> dict[str, Any]:
@@ -49,7 +43,7 @@ def area_page(request: HttpRequest, plan: WorkPlan, code: str) -> dict[str, Any]
     master = selectors.master_or_404(plan.year)
     rights = area_rights(request.user, plan, code)
     parts = (
-        _templates_digest(),
+        templates_digest(BODY_TEMPLATES),
         code,
         rights,
         get_language(),
@@ -58,16 +52,15 @@ def area_page(request: HttpRequest, plan: WorkPlan, code: str) -> dict[str, Any]
         master.updated_at,
         selectors.answers_mark(plan.unit_id, master.pk),
     )
-    digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
-    key = stamp_key("lke-area", plan, digest)
+    key = stamp_key("lke-area", plan, digest(parts))
     body = cache.get(key)
     if body is None:
         context = area_context(user=request.user, plan=plan, code=code)
         body = get_template(BODY_TEMPLATE).render({**context, "csrf_token": CSRF_MARK})
-        cache.set(key, body, BODY_TIMEOUT)
+        cache.set(key, body, FRAGMENT_TIMEOUT)
     return {
         "plan": plan,
         "code": code,
         "nav_active": "lke",
-        "body": mark_safe(body.replace(CSRF_MARK, get_token(request))),  # noqa: S308
+        "body": personal(body, request),
     }

@@ -5,7 +5,6 @@ once per change of the plan's data (``rendered``: cached under its data stamp)."
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +26,7 @@ from lke.summary import summary_context
 from workplan.choices import MONTH_NAMES
 from workplan.models import Activity, ChangeArea, Quarter, WorkPlan
 from workplan.stamps import stamp_key
+from zi_portal.core.fragments import digest
 from zi_portal.core.periods import current_quarter
 
 from . import charts
@@ -161,7 +161,7 @@ def lke_headline(plan: WorkPlan) -> dict | None:
     if master is None:
         return None
     made_of = (plan.unit_id, master.pk, master.updated_at, answers_mark(plan.unit_id, master.pk))
-    key = "dashboard-lke:" + hashlib.sha1(repr(made_of).encode(), usedforsecurity=False).hexdigest()
+    key = "dashboard-lke:" + digest(made_of)
 
     def compute() -> dict:
         summary = summary_context(plan_lke(plan, master))

@@ -1,0 +1,43 @@
+"""Parts of pages cached as rendered HTML (the review queue's rows, the LKE area page):
+what their keys share and how a cached text becomes the requester's own. A cached text
+holds ``CSRF_MARK`` where its forms' CSRF token goes; ``personal`` puts the token of
+the request in its place. The sources of the templates a part is made of belong in its
+key (``templates_digest``), so that a release changing them never serves parts that
+the old templates rendered."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+# Letters and digits only: the mark passes HTML escaping unchanged.
+CSRF_MARK = "ZIcsrfMARK7f3c9a"
+# Entries are never stale (new content makes a new key); the timeout only frees space.
+FRAGMENT_TIMEOUT = 24 * 3600
+
+
+@lru_cache(maxsize=32)
+def templates_digest(names: tuple[str, ...]) -> str:
+    """A short digest of the sources of the templates ``names`` (once per process)."""
+    sources = (get_template(name).template.source for name in names)
+    return hashlib.sha1("\0".join(sources).encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+def digest(parts: object) -> str:
+    """A key-sized digest of ``parts`` (their ``repr``)."""
+    return hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
+
+
+def personal(html: str, request: HttpRequest, **marks: str) -> SafeString:
+    """``html``, rendered by the portal's templates and cached, with the request's CSRF
+    token in place of ``CSRF_MARK`` and each further mark replaced by its (escaped)
+    value."""
+    html = html.replace(CSRF_MARK, get_token(request))
+    for mark, value in marks.items():
+        html = html.replace(mark, value)
+    return mark_safe(html)  # noqa: S308 - the portal's own autoescaped rendering
