@@ -1,9 +1,11 @@
 """Presentation helpers for evidence status (labels come from the choices)."""
 
+import datetime
 from typing import Any
 
 from django import template
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -81,6 +83,11 @@ def _audit_value(key: str, value: Any) -> str:
         return filesizeformat(value)
     if key == "sha256" and value:
         return f"{value[:12]}…"
+    if key == "due_date" and isinstance(value, str):
+        try:
+            return date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+        except ValueError:
+            return value
     if isinstance(value, bool):
         return str(_("ya") if value else _("tidak"))
     if isinstance(value, list | tuple):

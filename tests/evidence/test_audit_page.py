@@ -2,10 +2,12 @@
 their names, items by name; and it is filtered by an item's name."""
 
 import re
+from datetime import date
 
 from django.urls import reverse
 
 from evidence import services
+from findings.services import finding_record
 from tests.evidence.conftest import up
 
 
@@ -36,3 +38,19 @@ def test_filter_by_item_name(client, item, users, demo):
     assert found and all("Laporan monitoring:" in r for r in found)
     none = client.get(reverse("evidence:audit"), {"butir": "tidak ada butir begini"})
     assert "Tidak ada catatan yang cocok" in none.content.decode()
+
+
+def test_a_recorded_due_date_reads_as_a_date(client, item, users, demo):
+    finding_record(
+        plan=item.cell.quarter.plan,
+        user=users["tpi"],
+        description="Notulen tanpa paraf",
+        recommendation="Lengkapi paraf",
+        owner=users["pic.pw"],
+        due_date=date(2026, 12, 21),
+        cell=item.cell,
+    )
+    client.force_login(users["ketua"])
+    first = rows(client.get(reverse("evidence:audit")).content.decode())[0]
+    assert "batas waktu: 21 Desember 2026" in first
+    assert "2026-12-21" not in first
