@@ -44,6 +44,7 @@ from lke.models import LkeMaster, LkeQuestion, Side
 from monev.choices import MessageStatus, Realisation, ReminderKind, ReportKind, ReportStatus
 from monev.models import Message, Notification, Report
 from monev.services import narrative_save, realisation_record
+from surveys import services as survey_services
 from tests.evidence import samples
 from tests.multiunit import UNIT_A
 from workplan.models import (
@@ -168,6 +169,7 @@ def a_secrets() -> dict[str, Any]:
     EmailAddress.objects.get_or_create(
         user=ketua, email=ketua.email, defaults={"primary": True, "verified": True}
     )
+    survey, service = _a_survey(unit, ketua)
     return {
         "unit": unit,
         "plan": plan,
@@ -187,7 +189,63 @@ def a_secrets() -> dict[str, Any]:
         "proposal": proposal,
         "member": member,
         "activity": activity,
+        "survey": survey,
+        "service": service,
+        "survey_b": _b_survey(),
     }
+
+
+def _a_survey(unit: Unit, ketua: User):
+    """Unit A's survey with a marked title and service, counted, flagged, admitted and
+    excluded responses (the exclusion's reason marked)."""
+    service = survey_services.service_save(
+        unit=unit, user=ketua, code="loket-a", name=f"{MARK} layanan", population=120
+    )
+    survey = survey_services.survey_create(
+        unit=unit,
+        user=ketua,
+        kind="skm",
+        title=f"{MARK} survei",
+        starts_on=timezone.localdate() - timedelta(days=1),
+        ends_on=timezone.localdate() + timedelta(days=30),
+        services=[service],
+    )
+    survey_services.survey_set_status(survey=survey, user=ketua, status="open")
+    survey.refresh_from_db()
+    questions = list(survey.questions.all())
+    made = [
+        survey_services.response_submit(
+            survey=survey,
+            service=service,
+            answers={q.pk: 1 + (n + q.order) % 4 for q in questions},
+            flag_reason=flag,
+            device_digest=f"perangkat-a-{n}",
+        )
+        for n, flag in enumerate(["", "", "too_fast", "honeypot"])
+    ]
+    survey_services.response_exclude(response=made[1], user=ketua, reason=f"{MARK} alasan")
+    survey_services.response_admit(response=made[2], user=ketua, note=f"{MARK} catatan")
+    return survey, service
+
+
+def _b_survey():
+    """Unit B's open survey: the public form and results are walked with its token (a
+    public page of one unit's survey must show nothing of another's)."""
+    ketua_b = User.objects.get(email="ketua@unit-b.test")
+    service = survey_services.service_save(
+        unit=ketua_b.unit, user=ketua_b, code="loket-b", name="Layanan B", population=50
+    )
+    survey = survey_services.survey_create(
+        unit=ketua_b.unit,
+        user=ketua_b,
+        kind="skm",
+        title="Survei unit B",
+        starts_on=timezone.localdate() - timedelta(days=1),
+        ends_on=timezone.localdate() + timedelta(days=30),
+        services=[service],
+    )
+    survey_services.survey_set_status(survey=survey, user=ketua_b, status="open")
+    return survey
 
 
 def _an_answer(question: LkeQuestion) -> str:
@@ -265,6 +323,10 @@ A_OBJECT_ROUTES = {
     "api_token_revoke": "api_token",
     "lke:proposal_delete": "proposal",
     "portalrb-jawaban-unit": "unit",
+    "surveys:detail": "survey",
+    "surveys:questions": "survey",
+    "surveys:poster": "survey",
+    "surveys:service_edit": "service",
 }
 # The other routes' parameters: values that do not name one of A's objects (unit B's
 # people reach their own unit's plan, area and questions with them).
@@ -322,6 +384,8 @@ def requests_for(route: Route, secrets: dict[str, Any]) -> list[Request]:
             names_a = True
         elif param == "app_label":
             values[param] = "workplan"
+        elif param == "token":  # a survey's public pages: unit B's own survey
+            values[param] = secrets["survey_b"].token
         elif param == "fmt":
             values[param] = "{fmt}"
         else:

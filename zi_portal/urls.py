@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("evidence.urls")),
     path("", include("monev.urls")),
     path("", include("findings.urls")),
+    path("", include("surveys.urls")),
     path("dashboard/", RedirectView.as_view(pattern_name="monev:dashboard", query_string=True)),
     path("akun/token/", include("zi_portal.accounts.urls")),
     path("akun/", include("allauth.urls")),

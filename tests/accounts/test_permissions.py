@@ -54,6 +54,8 @@ TABLE = {
     A.ANSWER_LKE_HASIL:     [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
     A.ASSESS_LKE:           [N,   N,    N,     Y,  N,  N,    N,     N,      N,     Y],
     A.MANAGE_LKE:           [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
+    A.VIEW_SURVEYS:         [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
+    A.MANAGE_SURVEYS:       [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
 }
 # fmt: on
 

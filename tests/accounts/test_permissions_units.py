@@ -18,6 +18,7 @@ from lke.models import PortalRBToken
 from lke.services import token_issue
 from monev.choices import ReportKind, ReportStatus
 from monev.models import Report
+from surveys.models import Survey
 from tests.accounts.test_permissions import TABLE, WHO
 from tests.evidence import samples
 from tests.multiunit import UNIT_A, UNIT_B, users_b
@@ -59,6 +60,14 @@ def _targets(plan: WorkPlan, people: dict) -> dict[Action, object]:
         requested_by=people["ketua"],
     )
     token, _key = token_issue(name="uji", user=people["ketua"])
+    survey = Survey.objects.create(
+        unit=plan.unit,
+        kind="skm",
+        title="uji",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+        created_by=people["ketua"],
+    )
     return {
         A.VIEW_PLAN: plan,
         A.EXPORT_PLAN: plan,
@@ -83,6 +92,8 @@ def _targets(plan: WorkPlan, people: dict) -> dict[Action, object]:
         A.ANSWER_LKE_HASIL: plan,
         A.ASSESS_LKE: plan,
         A.MANAGE_LKE: PortalRBToken.objects.get(pk=token.pk),
+        A.VIEW_SURVEYS: survey,
+        A.MANAGE_SURVEYS: survey,
     }
 
 

@@ -254,7 +254,9 @@ def test_templates_hold_no_inline_script_handler_or_style():
             found.append(f"{relative}: inline <script> at {match.start()}")
         for match in re.finditer(r"\s(on[a-z]+|style)\s*=", text):
             found.append(f"{relative}: {match.group(1)}= at {match.start()}")
-        if "<style" in text:
+        # The survey's public form and its poster are one request each: their own
+        # stylesheet inline, allowed by its SHA-256 in the page's CSP (surveys/public.py).
+        if "<style" in text.replace("<style>{{ css|safe }}</style>", ""):
             found.append(f"{relative}: <style>")
     assert found == []
 

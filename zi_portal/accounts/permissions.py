@@ -48,6 +48,8 @@ class Action(StrEnum):
     ANSWER_LKE_HASIL = "lke.answer_hasil"
     ASSESS_LKE = "lke.assess"
     MANAGE_LKE = "lke.manage"
+    VIEW_SURVEYS = "surveys.view"
+    MANAGE_SURVEYS = "surveys.manage"
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -77,6 +79,8 @@ ROLE_RULES: dict[Action, frozenset[str]] = {
     # The assessors' answers are theirs alone: the unit side cannot write them.
     Action.ASSESS_LKE: frozenset({Role.TPI}),
     Action.MANAGE_LKE: frozenset({Role.KETUA}),
+    Action.VIEW_SURVEYS: frozenset({Role.KETUA, Role.KEPALA, Role.TPI}),
+    Action.MANAGE_SURVEYS: frozenset({Role.KETUA}),
 }
 
 # Roles whose permission for an action holds everywhere, without a scope check.
@@ -272,6 +276,13 @@ def denial_message(action: Action) -> str:
         Action.MANAGE_LKE: _(
             "Hanya Ketua Tim ZI yang dapat memuat master soal, mengimpor jawaban, mengatur "
             "pengusulan dan token PortalRB."
+        ),
+        Action.VIEW_SURVEYS: _(
+            "Survei unit hanya untuk Ketua Tim ZI, Kepala Pusbang dan Asesor TPI."
+        ),
+        Action.MANAGE_SURVEYS: _(
+            "Hanya Ketua Tim ZI yang dapat membuat, mengubah, membuka dan menutup survei, "
+            "serta menerima atau mengecualikan respons."
         ),
     }
     return messages[action]

@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "evidence",
     "findings",
     "monev",
-    "lke",
+    *("lke", "surveys"),  # surveys sit beside the LKE they feed
     "search",
 ]
 
