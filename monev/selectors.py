@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from evidence.models import EvidenceVersion
 from workplan.models import Activity, Pokja, WorkPlan
@@ -96,7 +97,28 @@ def notifications_for(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
 
 
+# The unread count read with the signed-in user, in the same query (monev/apps.py).
+UNREAD_ATTRIBUTE = "zi_unread_notifications"
+
+
+def unread_subquery() -> Coalesce:
+    """The unread count of the user row ``OuterRef("pk")``."""
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
+
+
 def unread_count(user: Any) -> int:
+    """The person's unread notifications: read with them when they signed in this
+    request (``request.user``), else counted now."""
+    read_with_user = getattr(user, UNREAD_ATTRIBUTE, None)
+    if read_with_user is not None:
+        return read_with_user
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 

@@ -148,7 +148,7 @@ def test_status_page_shows_the_worker(client, django_user_model):
         hostname="beat@server", kind="beat", last_seen=timezone.now(), beats=3
     )
     body = client.get("/status/").content.decode()
-    assert "Penjadwal</td><td>beat@server</td>" in body
+    assert 'Penjadwal</td><td data-label="Nama">beat@server</td>' in body
     assert GROUP_NAMES[Role.KETUA] == "Ketua Tim ZI"
 
 

@@ -8,6 +8,7 @@ the old templates rendered."""
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 
 from django.http import HttpRequest
@@ -35,9 +36,10 @@ def digest(parts: object) -> str:
 
 def personal(html: str, request: HttpRequest, **marks: str) -> SafeString:
     """``html``, rendered by the portal's templates and cached, with the request's CSRF
-    token in place of ``CSRF_MARK`` and each further mark replaced by its (escaped)
-    value."""
-    html = html.replace(CSRF_MARK, get_token(request))
-    for mark, value in marks.items():
-        html = html.replace(mark, value)
+    token in place of ``CSRF_MARK`` and each further mark replaced by its value (which
+    the caller has escaped)."""
+    values = {CSRF_MARK: get_token(request) if request is not None else "", **marks}
+    # One pass, so that a value holding a mark's letters (a name, a search) stays as is.
+    pattern = re.compile("|".join(re.escape(mark) for mark in values))
+    html = pattern.sub(lambda found: values[found.group()], html)
     return mark_safe(html)  # noqa: S308 - the portal's own autoescaped rendering

@@ -118,8 +118,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Users and sign-in (django-allauth, e-mail only, no self sign-up) --------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "zi_portal.accounts.backends.ModelBackend",
+    "zi_portal.accounts.backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
