@@ -4,7 +4,7 @@ so ``survei/<int:pk>/`` and ``survei/<token>/`` never meet)."""
 
 from django.urls import path, re_path
 
-from . import views, views_public
+from . import urls_data, urls_lke, urls_report, views, views_public
 
 app_name = "surveys"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("survei/<int:pk>/poster/", views.poster, name="poster"),
     re_path(rf"^survei/{TOKEN}/$", views_public.public_form, name="public_form"),
     re_path(rf"^survei/{TOKEN}/hasil/$", views_public.public_results, name="public_results"),
+    *urls_data.urlpatterns,
+    *urls_report.urlpatterns,
+    *urls_lke.urlpatterns,
 ]

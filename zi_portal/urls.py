@@ -28,6 +28,7 @@ urlpatterns = [
     path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("evidence.urls_api")),
+    path("api/v1/", include("surveys.urls_api")),
     path("api/", include("lke.urls_api")),
     path("lke/", include("lke.urls")),
     path("cari/", include("search.urls")),
