@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from evidence.models import EvidenceVersion
 from workplan.models import CommitmentCell, EvidenceRequirement, Unit, WorkPlan
 from zi_portal.accounts.permissions import Action
+from zi_portal.core.compiled import CompiledQuery
 
 from . import scoring
 from .models import (
@@ -48,8 +49,15 @@ def parsed_master(master: LkeMaster) -> scoring.Master:
     return _parsed(master.pk, master.sha256)
 
 
+# Read on every LKE page and dashboard: compiled once (core.compiled).
+_MASTER_FOR_YEAR = CompiledQuery(
+    lambda year: LkeMaster.objects.filter(year=year).defer("data").order_by("pk")[:1]
+)
+
+
 def master_for_year(year: int) -> LkeMaster | None:
-    return LkeMaster.objects.filter(year=year).defer("data").first()
+    found = _MASTER_FOR_YEAR.run(year)
+    return found[0] if found else None
 
 
 def master_or_404(year: int) -> LkeMaster:
@@ -310,12 +318,27 @@ def answers_mark(unit_id: int, master_id: int) -> tuple:
     """The unit's answers (how many, the newest, the newest change) per last editor's
     name, so that a renamed editor is on the next page too; and its predicates (the WBK
     bonus): what a cached score or page of the unit is keyed by (two queries)."""
-    answers = LkeAnswer.objects.filter(unit_id=unit_id, question__master_id=master_id)
-    by_editor = (
-        answers.order_by("updated_by__name")
+    by_editor = _ANSWERS_BY_EDITOR.rows(unit_id, master_id)
+    predicates = _PREDICATES_MARK.rows(unit_id)
+    n, pk, at = predicates[0] if predicates else (0, None, None)
+    return (tuple(by_editor), n, pk, at)
+
+
+# The marks above are read on every LKE page and dashboard: compiled once (core.compiled).
+_ANSWERS_BY_EDITOR = CompiledQuery(
+    lambda unit_id, master_id: (
+        LkeAnswer.objects.filter(unit_id=unit_id, question__master_id=master_id)
+        .order_by("updated_by__name")
         .values_list("updated_by__name")
         .annotate(n=Count("pk"), pk=Max("pk"), at=Max("updated_at"))
     )
-    predicates = Predicate.objects.filter(unit_id=unit_id)
-    p = predicates.aggregate(n=Count("pk"), pk=Max("pk"), at=Max("updated_at"))
-    return (tuple(by_editor), p["n"], p["pk"], p["at"])
+)
+_PREDICATES_MARK = CompiledQuery(
+    lambda unit_id: (
+        Predicate.objects.filter(unit_id=unit_id)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("pk"), pk=Max("pk"), at=Max("updated_at"))
+        .values_list("n", "pk", "at")
+    )
+)

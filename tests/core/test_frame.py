@@ -4,10 +4,13 @@ the signed-in person is read with their roles and unread count in one query
 text and token, at once after a change."""
 
 import re
+from datetime import timedelta
 
 from django.contrib.auth.models import Group
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from monev.models import Notification
 from zi_portal.accounts.roles import GROUP_NAMES, Role
@@ -81,3 +84,22 @@ def test_a_signed_in_page_reads_the_person_once(demo, django_assert_num_queries)
         assert client.get("/notifikasi/").status_code == 200
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert "auth_group" in sql and sql.count("auth_group") == 1
+
+
+def test_an_expired_or_unknown_session_is_signed_out(demo):
+    client = signed_in(demo["users"]["kepala"])
+    assert client.get("/notifikasi/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/notifikasi/").status_code == 302
+    other = signed_in(demo["users"]["pic.pw"])
+    Session.objects.all().delete()
+    assert other.get("/notifikasi/").status_code == 302
+
+
+def test_a_deactivated_person_is_signed_out_at_once(demo):
+    pic = demo["users"]["pic.pw"]
+    client = signed_in(pic)
+    assert client.get("/notifikasi/").status_code == 200
+    pic.is_active = False
+    pic.save(update_fields=["is_active"])
+    assert client.get("/notifikasi/").status_code == 302

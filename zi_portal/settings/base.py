@@ -108,8 +108,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # disks; it made small joins hash every user: BENCHMARKS.md, "Pages at 1,000 units").
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent writers (threaded gunicorn, the worker) wait up to 20 s for the lock, taken
-    # when a writing transaction begins, instead of failing (bench/slow_uploads.py).
+    # Concurrent writers wait up to 20 s for the write lock, not fail (bench/slow_uploads.py).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
@@ -121,6 +120,7 @@ AUTHENTICATION_BACKENDS = [
     "zi_portal.accounts.backends.ModelBackend",
     "zi_portal.accounts.backends.AuthenticationBackend",
 ]
+SESSION_ENGINE = "zi_portal.core.sessions"  # the database's, read without the ORM's build
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
