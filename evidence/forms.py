@@ -4,6 +4,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zi_portal.core.widgets import Select
+
 from .choices import Decision, ReviewState
 
 
@@ -51,17 +53,19 @@ class WithdrawForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    area = forms.ChoiceField(label=_("Area"), required=False)
+    area = forms.ChoiceField(label=_("Area"), required=False, widget=Select)
     quarter = forms.TypedChoiceField(
         label=_("Triwulan"),
         required=False,
         coerce=int,
         empty_value=None,
+        widget=Select,
         choices=[("", _("Semua")), (1, "TW I"), (2, "TW II"), (3, "TW III"), (4, "TW IV")],
     )
     state = forms.ChoiceField(
         label=_("Status"),
         required=False,
+        widget=Select,
         choices=[
             (ReviewState.PENDING, _("Menunggu reviu")),
             (ReviewState.REVISE, _("Perlu revisi")),
@@ -84,8 +88,8 @@ class AuditFilterForm(forms.Form):
     )
     # An item's own page links to its trail by id (hidden; people filter by name).
     requirement = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    area = forms.ChoiceField(label=_("Area"), required=False)
-    user = forms.ChoiceField(label=_("Pengguna"), required=False)
+    area = forms.ChoiceField(label=_("Area"), required=False, widget=Select)
+    user = forms.ChoiceField(label=_("Pengguna"), required=False, widget=Select)
     date_from = forms.DateField(
         label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
