@@ -28,12 +28,19 @@ from zi_portal.core.fragments import (
     templates_digest,
 )
 
-from . import selectors
-from .area_page import area_context, area_rights
+from . import hooks, selectors
+from .area_page import HASIL, area_context, area_rights
 
 BODY_TEMPLATE = "lke/_area_body.html"
 BODY_TEMPLATES = (BODY_TEMPLATE, "lke/_question.html", "lke/_answer_input.html")
 BODY_TEMPLATES += ("lke/_pick_item.html",)
+
+
+def page_questions(master, code: str) -> list:
+    """The questions the area page ``code`` shows (the parsed list is cached)."""
+    area_code = "" if code == HASIL else code
+    tree = selectors.parsed_master(master)
+    return [q for q in tree.questions.values() if q.area_code == area_code]
 
 
 def area_page(request: HttpRequest, plan: WorkPlan, code: str) -> dict[str, Any]:
@@ -51,6 +58,7 @@ def area_page(request: HttpRequest, plan: WorkPlan, code: str) -> dict[str, Any]
         master.pk,
         master.updated_at,
         selectors.answers_mark(plan.unit_id, master.pk),
+        hooks.marks(unit=plan.unit, year=plan.year, questions=page_questions(master, code)),
     )
     key = stamp_key("lke-area", plan, digest(parts))
     body = cache.get(key)

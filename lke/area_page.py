@@ -15,7 +15,7 @@ from workplan.choices import AREA_ORDER
 from workplan.models import EvidenceRequirement, Pokja, WorkPlan
 from zi_portal.accounts.permissions import Action, can
 
-from . import scoring, selectors
+from . import hooks, scoring, selectors
 from .models import Side
 from .permissions import may_answer as may_answer_area
 from .summary import area_name
@@ -46,6 +46,7 @@ class QuestionRow:
     answered: bool = False  # by the unit (a value, not only a note)
     unit_form: dict = field(default_factory=dict)
     tpi_form: dict = field(default_factory=dict)
+    sources: list = field(default_factory=list)  # hooks.SourceValue offered for it
 
     @property
     def unit_label(self) -> str:
@@ -298,6 +299,10 @@ def area_context(
                 ]
     if only_soal is not None:
         halves = [h for h in halves if h["blocks"]]
+    rows = [row for half in halves for block in half["blocks"] for row in block.rows]
+    offered = hooks.values(unit=plan.unit, year=plan.year, questions=[r.q for r in rows])
+    for row in rows:
+        row.sources = offered.get(row.q.soal_id, [])
     by_node = selectors.soal_progress_by_node(plan=plan, master=lke.master, area_code=area_code)
     next_soal = None
     for half in halves:

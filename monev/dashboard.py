@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -23,6 +23,10 @@ from evidence.selectors import plan_item_statuses
 from evidence.status import Tally, cell_state, is_late
 from lke.selectors import answers_mark, master_for_year, plan_lke
 from lke.summary import summary_context
+from surveys import scoring as survey_scoring
+from surveys.choices import SurveyKind, SurveyStatus
+from surveys.models import Survey
+from surveys.selectors import survey_results
 from workplan.choices import MONTH_NAMES
 from workplan.models import Activity, ChangeArea, Quarter, WorkPlan
 from workplan.stamps import stamp_key
@@ -169,6 +173,60 @@ def lke_headline(plan: WorkPlan) -> dict | None:
         return {"total": summary["u"].total, "levels": levels}
 
     return cache.get_or_set(key, compute, PARTS_TIMEOUT)
+
+
+# A response counts unless excluded, and a flagged one only once admitted (as
+# surveys.selectors counts them).
+_COUNTED = Q(responses__exclusion__isnull=True) & (
+    Q(responses__flag_reason="") | Q(responses__admission__isnull=False)
+)
+
+
+def survey_panel(*, plan: WorkPlan, today: date) -> dict:
+    """The unit's surveys running today with their respondents against the minimum and
+    the sum of their services' Krejcie–Morgan targets, and the grade of the last closed
+    SKM with respondents. Read on every view (responses do not change the plan's data
+    stamp, so this is outside the cached body): two queries, and four more for the
+    last SKM's results when there is one."""
+    running = (
+        Survey.objects.filter(
+            unit_id=plan.unit_id,
+            status=SurveyStatus.OPEN,
+            starts_on__lte=today,
+            ends_on__gte=today,
+        )
+        .annotate(respondents=Count("responses", filter=_COUNTED, distinct=True))
+        .prefetch_related("services")
+        .order_by("ends_on", "pk")
+    )
+    minimum = survey_scoring.MIN_RESPONDENTS
+    rows = []
+    for survey in running:
+        target = sum(survey_scoring.sample_size(s.population) for s in survey.services.all())
+        rows.append(
+            {
+                "survey": survey,
+                "respondents": survey.respondents,
+                "minimum": minimum,
+                "target": target,
+                "min_pct": min(100, survey.respondents * 100 // minimum),
+                "target_pct": min(100, survey.respondents * 100 // target) if target else 100,
+            }
+        )
+    last_skm = (
+        Survey.objects.filter(unit_id=plan.unit_id, kind=SurveyKind.SKM)
+        .filter(Q(status=SurveyStatus.CLOSED) | Q(ends_on__lt=today))
+        .exclude(status=SurveyStatus.DRAFT)
+        .annotate(respondents=Count("responses", filter=_COUNTED, distinct=True))
+        .filter(respondents__gt=0)
+        .order_by("-ends_on", "-pk")
+        .first()
+    )
+    last = None
+    if last_skm is not None:
+        total = survey_results(last_skm).total
+        last = {"survey": last_skm, "outcome": total}
+    return {"running": rows, "last_skm": last}
 
 
 def gantt(*, plan: WorkPlan, today: date) -> list[dict]:

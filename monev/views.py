@@ -124,6 +124,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "nav_active": "dashboard",
             "lke": numbers.lke_headline(plan),
             "findings_overdue": findings_past_due(plan, today).count(),
+            "surveys": numbers.survey_panel(plan=plan, today=today),
         }
     )
     return render(request, "monev/dashboard.html", context)

@@ -368,3 +368,47 @@ class ResponseAdmission(ResponseDecision):
 
     def __str__(self) -> str:
         return f"#{self.response_id}"
+
+
+from .models_followup import FollowUp  # noqa: E402,F401
+
+ResponseImportQuerySet = _append_only_queryset("survey__unit", "ResponseImportQuerySet")
+
+
+class ResponseImport(AppendOnlyModel):
+    """One file of responses collected elsewhere (paper forms, Google Forms) imported
+    into a survey: its SHA-256, so the same file is never imported twice into the same
+    survey, who imported it (none from the command line), when, and how many responses
+    it added. Append-only, like the responses it brought."""
+
+    survey = models.ForeignKey(
+        Survey, on_delete=models.PROTECT, related_name="imports", verbose_name=_l("survei")
+    )
+    sha256 = models.CharField(_l("SHA-256 berkas"), max_length=64)
+    filename = models.CharField(_l("nama berkas"), max_length=255)
+    rows = models.PositiveIntegerField(_l("jumlah respons"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_l("diimpor oleh"),
+    )
+    imported_at = models.DateTimeField(_l("diimpor"), default=timezone.now)
+
+    objects = ResponseImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _l("impor respons")
+        verbose_name_plural = pgettext_lazy("jamak", "impor respons")
+        ordering = ["survey", "imported_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "sha256"], name="survey_import_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.rows})"
+
+
+from .models_lke import LkeTakeover  # noqa: E402,F401

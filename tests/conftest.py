@@ -191,10 +191,12 @@ def no_demo(db):
     no LKE master): the seeded demo is deleted inside this test's transaction, which is
     rolled back afterwards. For tests about loading into an empty database."""
     from lke.models import LkeMaster, Proposal
+    from surveys.models import Service, Survey
     from workplan.models import Unit, WorkPlan
     from zi_portal.accounts.models import User
 
-    for model in (Proposal, WorkPlan, LkeMaster, User, Unit):
+    # The seeded surveys hold their unit and Ketua (PROTECT): they go first.
+    for model in (Survey, Service, Proposal, WorkPlan, LkeMaster, User, Unit):
         model.objects.all().delete()
 
 

@@ -327,6 +327,15 @@ A_OBJECT_ROUTES = {
     "surveys:questions": "survey",
     "surveys:poster": "survey",
     "surveys:service_edit": "service",
+    "surveys:report_pdf": "survey",
+    "surveys:follow_up": "survey",
+    "surveys:attach_report": "survey",
+    "surveys:lke_take": "survey",
+    "surveys:import": "survey",
+    "surveys:import_template_csv": "survey",
+    "surveys:import_template_xlsx": "survey",
+    "surveys:responses_xlsx": "survey",
+    "api-survey-results": "survey",
 }
 # The other routes' parameters: values that do not name one of A's objects (unit B's
 # people reach their own unit's plan, area and questions with them).

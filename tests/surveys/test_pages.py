@@ -212,7 +212,9 @@ def test_list_and_survey_page_queries_do_not_grow(client, demo, survey):
     answer(more, loket, [4] * 9, n=0)
     large = [count(client, ketua, p) for p in paths]
     assert large == small, (small, large)
-    assert small[0] <= 6 and small[1] <= 16, small  # measured 4 and 13
+    # measured 4 and 19: the page 13, the data panel 1 (earlier imports), the report panel 5
+    # (trend 2, the finding cell, the follow-ups, the owners); whatever the responses
+    assert small[0] <= 6 and small[1] <= 19, small
 
 
 @pytest.mark.parametrize(("who", "shown"), [("ketua", True), ("tpi", True), ("pic.pw", False)])

@@ -144,7 +144,10 @@ def test_closed_survey_says_so_with_410(client, survey, demo):
     Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.CLOSED)
     response = client.get(f"/survei/{survey.token}/")
     assert response.status_code == 410
-    assert "Survei ini sudah ditutup" in response.content.decode()
+    body = response.content.decode()
+    assert "Survei ini sudah ditutup" in body
+    assert "Penyelenggara sudah menutup survei ini sebelum akhir periodenya" in body
+    assert "periode berakhir" not in body  # its end date is still to come
     assert client.post(f"/survei/{survey.token}/", {}).status_code == 410
 
 
@@ -153,6 +156,7 @@ def test_past_end_date_closes_the_form(client, survey):
     Survey.objects.filter(pk=survey.pk).update(starts_on=yesterday, ends_on=yesterday)
     response = client.get(f"/survei/{survey.token}/")
     assert response.status_code == 410 and "sudah ditutup" in response.content.decode()
+    assert "periode berakhir" in response.content.decode()
 
 
 def test_draft_survey_is_not_open_yet(client, demo):

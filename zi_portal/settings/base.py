@@ -331,30 +331,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- ZI programme defaults ------------------------------------------------------------
-# Days after a quarter's due date before its items count as overdue.
-ZI_DEFAULT_GRACE_DAYS = env.int("ZI_DEFAULT_GRACE_DAYS", default=7)
-# Largest evidence file accepted, in bytes (default 50 MB).
-ZI_EVIDENCE_MAX_BYTES = env.int("ZI_EVIDENCE_MAX_BYTES", default=50 * 1024 * 1024)
-# ZIP archives and Office/OpenDocument files (ZIPs too) are inspected before they are
-# stored (evidence/containers.py), streaming every entry under these caps; archives and
-# documents inside one count towards the same totals. 200 MB of inflated bytes is four
-# times the largest upload, which a 50 MB DOCX/PPTX (mostly already-compressed media)
-# never reaches and a text-heavy XLSX of about 20 MB does; it bounds the check to well
-# under a second of one core. A zip bomb is stopped earlier, by the ratio: past the
-# floor, no entry and no upload may expand more than 100 times (Office XML packs about
-# 5-20 times, deflate's most is 1032).
-ZI_ARCHIVE_MAX_ENTRIES = env.int("ZI_ARCHIVE_MAX_ENTRIES", default=1000)  # per archive
-ZI_ARCHIVE_MAX_TOTAL_ENTRIES = env.int("ZI_ARCHIVE_MAX_TOTAL_ENTRIES", default=10_000)
-ZI_ARCHIVE_MAX_UNCOMPRESSED_BYTES = env.int(
-    "ZI_ARCHIVE_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024
-)
-ZI_ARCHIVE_MAX_RATIO = env.int("ZI_ARCHIVE_MAX_RATIO", default=100)
-ZI_ARCHIVE_RATIO_FLOOR_BYTES = env.int("ZI_ARCHIVE_RATIO_FLOOR_BYTES", default=1024 * 1024)
-# Levels of archives inside the upload that are opened (a ZIP in a ZIP in the upload is 2).
-ZI_ARCHIVE_MAX_NESTING = env.int("ZI_ARCHIVE_MAX_NESTING", default=2)
-ZI_ARCHIVE_MAX_NAME_LENGTH = env.int("ZI_ARCHIVE_MAX_NAME_LENGTH", default=255)
-# Uploads always stream to a temporary file on disk and stop at the limit above.
+# --- ZI programme defaults: the plan's grace days, uploads, archives, surveys ---------
+from .programme import *  # noqa: E402, F403
+
+# Uploads always stream to a temporary file on disk and stop at ZI_EVIDENCE_MAX_BYTES.
 FILE_UPLOAD_HANDLERS = ["evidence.uploads.LimitedTemporaryFileUploadHandler"]
 # Uploads are received into this folder. For a local media folder it lies inside it
 # (hidden, never listed), so a checked upload becomes its stored file by a hard link,

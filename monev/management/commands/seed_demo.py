@@ -1,20 +1,40 @@
-"""Load the 2026 plan if absent and create the demo accounts (idempotent)."""
+"""Load the 2026 plan if absent and create the demo accounts, the LKE master and the
+demo unit's surveys (idempotent)."""
 
 import os
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from lke.models import Category, Proposal
 from lke.services import master_ensure
+from surveys.choices import SurveyKind, SurveyStatus
+from surveys.models import Question, Service, Survey
+from surveys.services import question_set
 from workplan.services import PlanImportError, cells_link_pics, plan_import_file
 from zi_portal.accounts.roles import Role
 from zi_portal.accounts.services import roles_ensure, user_ensure
 
 PLAN_FILE = settings.BASE_DIR / "fixtures" / "plan-2026.json"
 DEFAULT_DEMO_PASSWORD = "zi-demo-2026"  # noqa: S105 - documented demo-only password
+
+# The demo unit's services with plausible yearly numbers of users (code, name, users).
+DEMO_SERVICES = [
+    ("pelatihan", "Pelatihan", 1200),
+    ("sertifikasi", "Sertifikasi", 800),
+    ("konsultasi", "Konsultasi", 150),
+]
+# The surveys of TW IV 2026, open and without responses (kind, title).
+DEMO_SURVEY_PERIOD = (date(2026, 10, 1), date(2026, 12, 31))
+DEMO_SURVEYS = [
+    (SurveyKind.SKM, "Survei Kepuasan Masyarakat TW IV 2026"),
+    (SurveyKind.IPKP, "Survei Persepsi Kualitas Pelayanan TW IV 2026"),
+    (SurveyKind.IPAK, "Survei Persepsi Anti Korupsi TW IV 2026"),
+]
 
 # (e-mail, name, role, position, staff?) – PIC names as the plan document prints them.
 DEMO_ACCOUNTS = [
@@ -80,9 +100,9 @@ class Command(BaseCommand):
         # The demo accounts share one documented password: hashing it once (a second each
         # with the default hasher) keeps the first `make run` short.
         password_hash = make_password(password)
-        made = 0
+        made, ketua = 0, None
         for email, name, role, position, staff in DEMO_ACCOUNTS:
-            _user, was_created = user_ensure(
+            user, was_created = user_ensure(
                 email=email,
                 name=name,
                 role=role,
@@ -93,8 +113,10 @@ class Command(BaseCommand):
                 groups=groups,
             )
             made += was_created
+            ketua = user if role == Role.KETUA else ketua
         linked = cells_link_pics(plan=plan)
         self._seed_lke(plan)
+        self._seed_surveys(plan, ketua)
         self.stdout.write(
             f"Demo accounts: {made} created, {len(DEMO_ACCOUNTS) - made} already present; "
             f"{linked} cells linked to their PIC."
@@ -111,4 +133,60 @@ class Command(BaseCommand):
             f"LKE ZI {master.year}: {master.total_soal} soal; {plan.unit} "
             + ("proposed" if created else "already proposed")
             + f" for {plan.year}."
+        )
+
+    def _seed_surveys(self, plan, ketua) -> None:
+        """The demo unit's services and its open SKM, IPKP and IPAK surveys of TW IV
+        2026, without responses; what is already there is left as it is. Written as the
+        operator's demo data, like the plan (no audit event in a person's name: the demo
+        accounts stay removable), each row checked by ``full_clean``."""
+        unit = plan.unit
+        for code, name, population in DEMO_SERVICES:
+            if not Service.objects.filter(unit=unit, code=code).exists():
+                service = Service(unit=unit, code=code, name=name, population=population)
+                service.full_clean()
+                service.save()
+        service_list = list(
+            Service.objects.filter(unit=unit, code__in=[c for c, _n, _p in DEMO_SERVICES])
+        )
+        starts_on, ends_on = DEMO_SURVEY_PERIOD
+        # A period already over is left a draft (it could not be opened any more).
+        status = SurveyStatus.OPEN if ends_on >= timezone.localdate() else SurveyStatus.DRAFT
+        made = 0
+        for kind, title in DEMO_SURVEYS:
+            if Survey.objects.filter(
+                unit=unit, kind=kind, starts_on=starts_on, ends_on=ends_on
+            ).exists():
+                continue
+            survey = Survey(
+                unit=unit,
+                kind=kind,
+                title=title,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                quarter=4,
+                status=status,
+                created_by=ketua,
+            )
+            survey.full_clean()
+            survey.save()
+            survey.services.set(service_list)
+            Question.objects.bulk_create(
+                Question(
+                    survey=survey,
+                    order=order,
+                    code=q["code"],
+                    unsur=q["unsur"],
+                    text=q["text"],
+                    option_1=q["options"][0],
+                    option_2=q["options"][1],
+                    option_3=q["options"][2],
+                    option_4=q["options"][3],
+                )
+                for order, q in enumerate(question_set(kind)["questions"], 1)
+            )
+            made += 1
+        self.stdout.write(
+            f"Surveys of TW IV {starts_on.year}: {made} created, "
+            f"{len(DEMO_SURVEYS) - made} already present."
         )
