@@ -6,7 +6,8 @@ phone (no sideways scroll, tap targets of 44 px or more). The Ketua sees the res
 counted; a response sent faster than the time floor is shown as flagged, the Ketua
 excludes it with a reason, which the excluded list shows; the Ketua closes the survey
 and the public link then says it is closed; the Ketua attaches the closed survey's PDF
-report to the PP item that asks for it.
+report to the PP item that asks for it. Then the Ketua takes a closed IPKP survey's mean
+into the unit's LKE answer from the Hasil page, and the unit's score changes with it.
 
 Screenshots of the phone form, the thank-you page and the survey page are saved to
 /tmp/shots-surveys/ for a person to look at (nothing is asserted on the pictures).
@@ -22,9 +23,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from evidence.models import EvidenceVersion
-from surveys.choices import FlagReason
+from lke.models import LkeAnswer, Side
+from surveys import services as survey_services
+from surveys.choices import FlagReason, SurveyStatus
 from surveys.models import Response, ResponseExclusion
-from tests.surveys.helpers import make_survey
+from tests.surveys.helpers import answer, make_survey
 from workplan.models import EvidenceRequirement
 
 from .conftest import login
@@ -184,3 +187,27 @@ def survey_item(plan) -> EvidenceRequirement:
         cell__area__code="PP",
         text__icontains="Laporan survey kepuasan masyarakat dan analisisnya",
     )
+
+
+def test_the_ketua_takes_the_ipkp_value_into_the_lke(live_demo, live_server, page):
+    """A closed IPKP survey's mean goes into the unit's LKE answer from the Hasil page in
+    one action; the unit's score (the API the TPI and PortalRB read) changes with it."""
+    unit, ketua = live_demo["plan"].unit, live_demo["users"]["ketua"]
+    survey = make_survey(unit, ketua, kind="ipkp", title="IPKP TW IV 2026")
+    service = survey.services.first()
+    count = survey.questions.count()
+    for n, value in enumerate([4] * 15 + [3] * 15):  # 30 respondents, mean 3.50
+        answer(survey, service, [value] * count, n=n)
+    survey_services.survey_set_status(survey=survey, user=ketua, status=SurveyStatus.CLOSED)
+    base = live_server.url
+    login(page, live_server, KETUA)
+    score = f"{base}/api/v1/plans/2026/lke/score/?by=unit"
+    before = page.request.get(score).json()["hasil"]
+    page.goto(f"{base}/lke/2026/area/HASIL/#soal-127")
+    expect(page.get_by_text("IPKP TW IV 2026").first).to_be_visible()
+    page.get_by_role("button", name="Ambil nilai 3.50 ke jawaban unit").click()
+    expect(page.get_by_text("Jawaban unit diambil dari IPKP TW IV 2026").first).to_be_visible()
+    after = page.request.get(score).json()["hasil"]
+    assert after != before and after["nilai"] > before["nilai"]
+    taken = LkeAnswer.objects.get(unit=unit, question__soal_id=127, side=Side.UNIT)
+    assert taken.value == "3.50" and taken.updated_by == ketua
