@@ -107,18 +107,20 @@ print("ROWS", json.dumps({"versions": versions, "reviews": reviews}))
 GUNICORN = runpy.run_path(str(Path(rush.__file__).parent.parent / "zi_portal/gunicorn_conf.py"))
 
 
-def table(run: Run) -> list[str]:
+def table(run: Run, expected: dict[str, int] = EXPECTED) -> list[str]:
+    """Per kind of request (``expected``: its name and the status it should answer),
+    the count, the errors and the latencies of ``run`` (anything with ``results``)."""
     lines = [
         "| request | count | errors | answers | median ms | p95 ms | max ms |",
         "| --- | ---: | ---: | --- | ---: | ---: | ---: |",
     ]
-    for kind, expected in EXPECTED.items():
+    for kind, status in expected.items():
         rows = run.results.get(kind, [])
         if not rows:
             continue
         seconds = [s for _st, s, _at in rows]
         statuses = Counter(str(st) for st, _s, _at in rows)
-        errors = sum(n for st, n in statuses.items() if st != str(expected))
+        errors = sum(n for st, n in statuses.items() if st != str(status))
         answers = ", ".join(f"{st}: {n}" for st, n in sorted(statuses.items()))
         lines.append(
             f"| {kind} | {len(rows)} | {errors} | {answers} | "

@@ -39,7 +39,7 @@ import re
 import sys
 import threading
 import time
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -49,9 +49,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.pgcluster import Cluster  # noqa: E402
 from bench.rush import TOKEN  # noqa: E402
-from bench.rush_mixed import GUNICORN, loads, server_log  # noqa: E402
+from bench.rush_mixed import GUNICORN, loads, server_log, table  # noqa: E402
 from bench.stack import Stack  # noqa: E402
-from bench.stats import percentile  # noqa: E402
 
 SERVICES = (("loket", "Layanan loket", 1200), ("daring", "Layanan daring", 8000))
 SETUP = """
@@ -219,27 +218,6 @@ def warm_up(url: str, count: int) -> None:
         thread.join()
 
 
-def table(run: Run) -> list[str]:
-    lines = [
-        "| request | count | errors | answers | median ms | p95 ms | max ms |",
-        "| --- | ---: | ---: | --- | ---: | ---: | ---: |",
-    ]
-    for kind, expected in EXPECTED.items():
-        rows = run.results.get(kind, [])
-        if not rows:
-            continue
-        seconds = [s for _st, s, _at in rows]
-        statuses = Counter(str(st) for st, _s, _at in rows)
-        errors = sum(n for st, n in statuses.items() if st != str(expected))
-        answers = ", ".join(f"{st}: {n}" for st, n in sorted(statuses.items()))
-        lines.append(
-            f"| {kind} | {len(rows)} | {errors} | {answers} | "
-            f"{percentile(seconds, 0.5) * 1000:.0f} | {percentile(seconds, 0.95) * 1000:.0f} | "
-            f"{max(seconds) * 1000:.0f} |"
-        )
-    return lines
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, default=2000)
@@ -353,7 +331,7 @@ def main() -> None:
         "GET the service's link, POST every question answered. Time floor "
         f"{floor}. Addresses: {addresses}.",
         "",
-        *table(run),
+        *table(run, EXPECTED),
         "",
         f"- **Requests:** {total} in {took:.1f} s, {total / took:.1f} a second "
         f"({thanked / took:.1f} responses a second, the floor's wait included).",
