@@ -4,6 +4,8 @@ the SKM form of PermenPAN-RB 14/2017 asks them."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zi_portal.core.choices import AuditAction
+
 
 class SurveyKind(models.TextChoices):
     SKM = "skm", _("SKM (Survei Kepuasan Masyarakat)")
@@ -64,11 +66,10 @@ class Occupation(models.TextChoices):
     OTHER = "lainnya", _("Lainnya")
 
 
-# Audit actions of surveys (core's AuditAction does not list them yet: the trail shows
-# the code itself until it does).
-AUDIT_SURVEY_CREATE = "survey.create"
-AUDIT_SURVEY_STATUS = "survey.status"
-AUDIT_SURVEY_QUESTIONS = "survey.questions"
-AUDIT_RESPONSE_EXCLUDE = "survey.response_exclude"
-AUDIT_RESPONSE_ADMIT = "survey.response_admit"
-AUDIT_SERVICE_SAVE = "survey.service"
+# Audit actions of surveys: named and labelled with every app's in core's AuditAction.
+AUDIT_SURVEY_CREATE = AuditAction.SURVEY_CREATE
+AUDIT_SURVEY_STATUS = AuditAction.SURVEY_STATUS
+AUDIT_SURVEY_QUESTIONS = AuditAction.SURVEY_QUESTIONS
+AUDIT_RESPONSE_EXCLUDE = AuditAction.SURVEY_RESPONSE_EXCLUDE
+AUDIT_RESPONSE_ADMIT = AuditAction.SURVEY_RESPONSE_ADMIT
+AUDIT_SERVICE_SAVE = AuditAction.SURVEY_SERVICE

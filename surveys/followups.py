@@ -30,6 +30,7 @@ from workplan.choices import QUARTER_LABELS
 from workplan.models import CommitmentCell
 from zi_portal.accounts.permissions import Action, require
 from zi_portal.core.audit import audit_record
+from zi_portal.core.choices import AuditAction
 from zi_portal.core.periods import quarter_of
 
 from . import scoring
@@ -41,7 +42,7 @@ from .selectors import Results, survey_results
 from .trend import period_label
 
 PROPOSED = 3
-AUDIT_FOLLOW_UP = "survey.follow_up"
+AUDIT_FOLLOW_UP = AuditAction.SURVEY_FOLLOW_UP
 # The change area whose cell a survey's finding belongs to.
 FOLLOW_UP_AREA = {
     SurveyKind.SKM: "PP",

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from zi_portal.accounts.permissions import Action, require
 from zi_portal.core.audit import audit_record
+from zi_portal.core.choices import AuditAction
 from zi_portal.core.exports import csv_writer
 
 from .choices import AgeBand, Education, Occupation, ResponseSource, Sex, SurveyStatus
@@ -39,7 +40,7 @@ from .errors import SurveyRefused
 from .models import Answer, Question, Response, ResponseImport, Service, Survey
 from .xlsx import UnreadableWorkbook, sheet_rows
 
-AUDIT_RESPONSE_IMPORT = "survey.response_import"
+AUDIT_RESPONSE_IMPORT = AuditAction.SURVEY_RESPONSE_IMPORT
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 # An XLSX is a ZIP: refuse one that would unpack to more than this (a "zip bomb").

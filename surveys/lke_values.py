@@ -31,6 +31,7 @@ from lke.permissions import require_answer_right
 from lke.selectors import parsed_master
 from lke.services import answer_save
 from zi_portal.core.audit import audit_record
+from zi_portal.core.choices import AuditAction
 
 from . import scoring
 from .choices import SurveyKind, SurveyStatus
@@ -39,7 +40,7 @@ from .models import Survey
 from .models_lke import LkeTakeover
 from .selectors import survey_results
 
-AUDIT_LKE_TAKEOVER = "survey.lke_takeover"
+AUDIT_LKE_TAKEOVER = AuditAction.SURVEY_LKE_TAKEOVER
 # The Hasil half whose survey question each kind answers.
 PART_OF_KIND = {SurveyKind.IPAK: lke_scoring.BERSIH, SurveyKind.IPKP: lke_scoring.PRIMA}
 KIND_OF_PART = {part: kind for kind, part in PART_OF_KIND.items()}

@@ -141,3 +141,13 @@ def test_answer_value_is_checked_by_the_database(survey):
     question = survey.questions.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         Answer.objects.bulk_create([Answer(response=response, question=question, value=5)])
+
+
+def test_the_audit_trail_names_survey_actions_in_words(client, survey, demo):
+    ketua = demo["users"]["ketua"]
+    response = answer(survey, survey.services.first(), [3] * 9)
+    services.response_exclude(response=response, user=ketua, reason="Uji coba petugas")
+    client.force_login(ketua)
+    body = client.get("/audit/").content.decode()
+    assert "Kecualikan respons survei" in body and "Buka atau tutup survei" in body
+    assert "survey.response_exclude" not in body and "survey.status" not in body
