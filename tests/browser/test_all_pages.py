@@ -31,6 +31,8 @@ from lke.models import LkeQuestion
 from monev.bundles import build_bundle
 from monev.choices import ReminderKind, ReportKind, ReportStatus
 from monev.models import Notification, Report
+from surveys import services as survey_services
+from surveys.models import Survey, SurveyKind
 from tests.evidence import samples
 from tests.multiunit import UNIT_A
 from workplan.models import CommitmentCell, EvidenceRequirement
@@ -180,6 +182,7 @@ class Sample:
     item: int
     finding: int
     soal: int
+    survey: int
 
 
 def _sample_data() -> Sample:
@@ -240,7 +243,22 @@ def _sample_data() -> Sample:
         requested_by=users["ketua"],
     )
     soal = LkeQuestion.objects.filter(master__year=YEAR, area_code="PW").order_by("order")[0]
-    return Sample(item=requirement.pk, finding=finding.pk, soal=soal.pk)
+    return Sample(item=requirement.pk, finding=finding.pk, soal=soal.pk, survey=_answered_skm())
+
+
+def _answered_skm() -> int:
+    """The demo's SKM with twelve respondents, so its page shows results and proposals."""
+    survey = Survey.objects.get(unit__code=UNIT_A, kind=SurveyKind.SKM)
+    service = survey.services.order_by("pk")[0]
+    questions = list(survey.questions.order_by("order"))
+    for n in range(12):
+        survey_services.response_submit(
+            survey=survey,
+            service=service,
+            answers={q.pk: 1 + (n + i) % 4 for i, q in enumerate(questions)},
+            device_digest=f"all-pages-{n}",
+        )
+    return survey.pk
 
 
 def pages_of(role: str, sample: Sample) -> dict[str, str]:
@@ -269,11 +287,16 @@ def pages_of(role: str, sample: Sample) -> dict[str, str]:
     if role in {"ketua", "kepala", "tpi"}:
         pages["dashboard"] = "/dasbor/"
         pages["reports"] = "/laporan/"
+        pages["surveys"] = "/survei/"
+        pages["survey"] = f"/survei/{sample.survey}/"
     if role in {"ketua", "tpi"}:
         pages["audit"] = "/audit/"
     if role == "ketua":
         pages["status"] = "/status/"
         pages["portalrb"] = "/lke/portalrb/"
+        pages["survey-new"] = "/survei/baru/"
+        pages["services"] = "/survei/layanan/"
+        pages["survey-questions"] = f"/survei/{sample.survey}/pertanyaan/"
     return pages
 
 
