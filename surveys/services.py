@@ -100,6 +100,24 @@ def service_save(
 
 
 @transaction.atomic
+def questions_from_set(survey: Survey) -> None:
+    """Give a new survey the shipped question set of its kind, in the set's order."""
+    Question.objects.bulk_create(
+        Question(
+            survey=survey,
+            order=order,
+            code=q["code"],
+            unsur=q["unsur"],
+            text=q["text"],
+            option_1=q["options"][0],
+            option_2=q["options"][1],
+            option_3=q["options"][2],
+            option_4=q["options"][3],
+        )
+        for order, q in enumerate(question_set(survey.kind)["questions"], 1)
+    )
+
+
 def survey_create(
     *,
     unit: Any,
@@ -142,20 +160,7 @@ def survey_create(
     _clean(survey)
     survey.save()
     survey.services.set(services)
-    Question.objects.bulk_create(
-        Question(
-            survey=survey,
-            order=order,
-            code=q["code"],
-            unsur=q["unsur"],
-            text=q["text"],
-            option_1=q["options"][0],
-            option_2=q["options"][1],
-            option_3=q["options"][2],
-            option_4=q["options"][3],
-        )
-        for order, q in enumerate(question_set(kind)["questions"], 1)
-    )
+    questions_from_set(survey)
     audit_record(
         actor=user,
         ip=ip,

@@ -13,8 +13,8 @@ from django.utils import timezone
 from lke.models import Category, Proposal
 from lke.services import master_ensure
 from surveys.choices import SurveyKind, SurveyStatus
-from surveys.models import Question, Service, Survey
-from surveys.services import question_set
+from surveys.models import Service, Survey
+from surveys.services import questions_from_set
 from workplan.services import PlanImportError, cells_link_pics, plan_import_file
 from zi_portal.accounts.roles import Role
 from zi_portal.accounts.services import roles_ensure, user_ensure
@@ -171,20 +171,7 @@ class Command(BaseCommand):
             survey.full_clean()
             survey.save()
             survey.services.set(service_list)
-            Question.objects.bulk_create(
-                Question(
-                    survey=survey,
-                    order=order,
-                    code=q["code"],
-                    unsur=q["unsur"],
-                    text=q["text"],
-                    option_1=q["options"][0],
-                    option_2=q["options"][1],
-                    option_3=q["options"][2],
-                    option_4=q["options"][3],
-                )
-                for order, q in enumerate(question_set(kind)["questions"], 1)
-            )
+            questions_from_set(survey)
             made += 1
         self.stdout.write(
             f"Surveys of TW IV {starts_on.year}: {made} created, "
