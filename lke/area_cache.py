@@ -30,6 +30,7 @@ from zi_portal.core.fragments import (
 
 from . import hooks, selectors
 from .area_page import HASIL, area_context, area_rights
+from .scoring import RULES_VERSION
 
 BODY_TEMPLATE = "lke/_area_body.html"
 BODY_TEMPLATES = (BODY_TEMPLATE, "lke/_question.html", "lke/_answer_input.html")
@@ -51,6 +52,7 @@ def area_page(request: HttpRequest, plan: WorkPlan, code: str) -> dict[str, Any]
     rights = area_rights(request.user, plan, code)
     parts = (
         templates_digest(BODY_TEMPLATES),
+        RULES_VERSION,
         code,
         rights,
         get_language(),

@@ -16,6 +16,7 @@ __all__ = [
     "PEMENUHAN",
     "PRIMA",
     "REFORM",
+    "RULES_VERSION",
     "SURVEY",
     "SURVEY_MAX",
     "THRESHOLDS",
@@ -26,6 +27,11 @@ __all__ = [
     "r2",
 ]
 
+
+# Bumped whenever a rule changes what a set of answers scores, so anything computed
+# from answers and kept (a cached page, a stored score) is computed again.
+# 2: a zero effort denominator scores 0 (A2, issue 17).
+RULES_VERSION = 2
 
 ZERO = Decimal(0)
 ONE = Decimal(1)

@@ -82,6 +82,11 @@ class PercentItem:
     denominator: tuple[int, ...]
     # Counts the LKE collects beside the formula but does not score (A3, A14).
     informational: tuple[int, ...] = ()
+    # What a zero denominator means (A2): "effort" counts work the unit chose to do
+    # (agents of change, targets, registered services), so 0 of 0 is nothing done: 0.
+    # "due" counts an obligation (complaints to settle, reports to file), so 0 of 0 is
+    # nothing owed: 1.
+    empty: str = "effort"
 
     @property
     def inputs(self) -> tuple[int, ...]:
@@ -177,8 +182,11 @@ PERCENT_ITEMS_BY_YEAR: dict[int, tuple[PercentItem, ...]] = {
             (112,),
             (110,),
             (111,),
+            empty="due",
         ),
-        PercentItem("P6", 55, "Persentase penyampaian LHKPN", "ratio", (116,), (113, 114, 115)),
+        PercentItem(
+            "P6", 55, "Persentase penyampaian LHKPN", "ratio", (116,), (113, 114, 115), empty="due"
+        ),
         PercentItem(
             "P7",
             56,
@@ -186,6 +194,7 @@ PERCENT_ITEMS_BY_YEAR: dict[int, tuple[PercentItem, ...]] = {
             "ratio",
             (120,),
             (117, 118, 119),
+            empty="due",
         ),
         PercentItem(
             "P8", 58, "Persentase perijinan/pelayanan yang dipermudah", "ratio", (123,), (122,)

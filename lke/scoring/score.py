@@ -75,7 +75,8 @@ def item_value(question: Question, answer: str | None) -> Decimal | None:
 
 def percent_value(item: PercentItem, answers: Mapping[int, str | None]) -> Decimal | None:
     """A percentage item's value in [0, 1]; None while any of its counts is missing.
-    A zero denominator means there was nothing to do: 100 % (A2, A2b)."""
+    A zero denominator scores 0 where it counts effort and 1 where it counts an
+    obligation (``PercentItem.empty``, A2); a decrease from 0 to 0 scores 1 (A2b)."""
     counts = {sid: _number(answers.get(sid)) for sid in item.inputs}
     if any(v is None or v < 0 for v in counts.values()):
         return None
@@ -85,7 +86,8 @@ def percent_value(item: PercentItem, answers: Mapping[int, str | None]) -> Decim
     else:
         den = sum((counts[s] for s in item.denominator), ZERO)
         num = sum((counts[s] for s in item.numerator), ZERO)
-        value = ONE if den == 0 else num / den
+        nothing_owed = ONE if item.empty == "due" else ZERO
+        value = nothing_owed if den == 0 else num / den
     return max(ZERO, min(ONE, value))
 
 

@@ -738,15 +738,58 @@ def test_borderline_wbbm_kinerja_c_fails_kinerja_and_bersih(master):
 # ---------------------------------------------------------------------------------------
 
 
-def test_percent_zero_denominator_is_100_percent(master):
-    # A2: nothing to do → 1.
-    assert percent_value(pct(master, "P1"), {88: "0", 89: "0"}) == 1
-    assert percent_value(pct(master, "P6"), {113: "0", 114: "0", 115: "0", 116: "0"}) == 1
-    assert percent_value(pct(master, "P5"), {110: "0", 112: "0"}) == 1
+EFFORT_ITEMS = ("P1", "P2", "P4", "P8")  # changes, integrations, targets, services
+DUE_ITEMS = ("P5", "P6", "P7")  # complaints to settle, reports to file
+
+
+def zero_counts(item) -> dict[int, str]:
+    return dict.fromkeys(item.inputs, "0")
+
+
+def test_percent_zero_denominator_reading_per_item(master):
+    # A2: 0 of 0 effort is nothing done (0); 0 of 0 obligation is nothing owed (1).
+    for key in EFFORT_ITEMS:
+        item = pct(master, key)
+        assert item.empty == "effort"
+        assert percent_value(item, zero_counts(item)) == 0, key
+    for key in DUE_ITEMS:
+        item = pct(master, key)
+        assert item.empty == "due"
+        assert percent_value(item, zero_counts(item)) == 1, key
+    # Every percentage item is classified; none is left to a default by accident.
+    assert {i.key for i in master.percent_items} == {*EFFORT_ITEMS, *DUE_ITEMS, "P3"}
     # In a full score: best answers but no complaints at all → P5 still 1, PW 15.
     result = score(master, best_answers(master) | {110: "0", 111: "0", 112: "0"})
     assert result.items["P5"] == 1
     assert r2(result.area("PW").score) == D("15.00")
+
+
+def test_all_worst_with_no_agents_of_change_scores_zero_not_one(master):
+    # The hand-worked case of issue 17: every answer at its worst, and the unit has no
+    # agents of change (88 = 0, so 89, 90, 91 are 0 too). 0/0 used to give MP Reform
+    # 100 % on P1 and the LKE 1.00; it is 0.00.
+    answers = worst_answers(master) | {88: "0", 89: "0", 90: "0", 91: "0"}
+    result = score(master, answers)
+    assert result.items["P1"] == result.items["P2"] == 0
+    assert r2(result.area("MP").score) == D("0.00")
+    assert r2(result.total) == D("0.00")
+    # No targets and no registered services either: still 0.00.
+    answers |= {105: "0", 106: "0", 122: "0", 123: "0"}
+    assert r2(score(master, answers).total) == D("0.00")
+
+
+def test_no_agents_of_change_costs_mp_reform_its_sub_area(master):
+    # All best except no agents of change: sub-area 36 (weight 2) is scored only by
+    # P1 and P2, both 0 of 0 → 0, so the LKE loses exactly those 2 points.
+    answers = best_answers(master) | {88: "0", 89: "0", 90: "0", 91: "0"}
+    result = score(master, answers)
+    assert [i.key for i in sub_area(result, 36).items] == ["P1", "P2"]
+    assert sub_area(result, 36).score == 0
+    assert r2(result.total) == D("98.00")
+    # The issue's figure: worst answers, 0 agents but 5 changes counted for P2's
+    # denominator. Before the fix P1 was 100 % and the total 1.00.
+    case = worst_answers(master) | {88: "0", 89: "0"}
+    assert r2(score(master, case).total) == D("0.00")
 
 
 def test_percent_decrease_rules(master):
