@@ -22,10 +22,10 @@ from zi_portal.core.audit import client_ip
 from zi_portal.core.exports import xlsx_response
 from zi_portal.core.parsing import whole_numbers
 
-from . import selectors, services
+from . import import_preview, importing, selectors, services
 from .area_cache import area_page
 from .area_page import HASIL, area_context, saved_state
-from .exchange import import_jawaban_unit, jawaban_unit
+from .exchange import jawaban_unit
 from .models import Side
 from .permissions import access_question
 from .summary import summary_context
@@ -189,9 +189,35 @@ def export(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
 
 
 def import_answers(request: HttpRequest, year: int) -> HttpResponse:
+    """Upload a jawaban-unit file, see what it would change in each mode, then apply it.
+    The checked file waits in the cache between the two steps (``import_preview``)."""
     plan = access_plan(request.user, year, Action.MANAGE_LKE)
-    error = ""
-    if request.method == "POST":
+    error, context = "", {}
+    if request.method == "POST" and request.POST.get("pratinjau"):
+        token, mode = request.POST["pratinjau"], request.POST.get("mode", "")
+        raw = import_preview.load(request.user, token)
+        if raw is None:
+            error = _(
+                "Pratinjau impor sudah kedaluwarsa (30 menit) atau sudah diterapkan; "
+                "unggah ulang berkasnya."
+            )
+        elif mode not in importing.MODES:
+            error = _(
+                "Pilih cara impor: “ganti semua jawaban” atau “hanya soal yang ada di berkas”."
+            )
+            context = import_preview.context(raw, user=request.user, year=year, token=token)
+        else:
+            try:
+                result = importing.import_jawaban_unit(
+                    raw, user=request.user, year=year, ip=client_ip(request), mode=mode
+                )
+            except LkeRefused as exc:
+                error = exc.message
+            else:
+                import_preview.drop(request.user, token)
+                messages.success(request, import_preview.done_message(result))
+                return redirect("lke:summary", year=year)
+    elif request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             error = _("Pilih berkas JSON jawaban-unit terlebih dahulu.")
@@ -201,22 +227,15 @@ def import_answers(request: HttpRequest, year: int) -> HttpResponse:
                 "di bawah 200 KB."
             )
         else:
+            raw = upload.read()
             try:
-                result = import_jawaban_unit(
-                    upload.read(), user=request.user, year=year, ip=client_ip(request)
-                )
+                context = import_preview.context(raw, user=request.user, year=year)
             except LkeRefused as exc:
                 error = exc.message
-            else:
-                messages.success(
-                    request,
-                    _("Impor selesai untuk %(unit)s: %(n)s jawaban berubah, %(m)s tetap.")
-                    % {"unit": result.unit, "n": result.changed, "m": result.unchanged},
-                )
-                return redirect("lke:summary", year=year)
+    template = "lke/import_preview.html" if context else "lke/import.html"
     return render(
         request,
-        "lke/import.html",
-        {"plan": plan, "error": error, "nav_active": "lke"},
+        template,
+        {"plan": plan, "error": error, "nav_active": "lke", **context},
         status=400 if error else 200,
     )

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from lke import exchange, selectors
+from lke import importing, selectors
 from lke.models import PortalRBToken, Proposal
 from zi_portal.core.choices import AuditAction
 from zi_portal.core.models import AuditEvent
@@ -50,12 +50,19 @@ def test_an_import_is_audited_once_with_its_counts(ketua, demo):
         "tahun": YEAR,
         "answers": [{"soal_id": soal.soal_id, "jawaban_unit": "Tidak"}],
     }
-    result = exchange.import_jawaban_unit(
+    result = importing.import_jawaban_unit(
         json.dumps(doc).encode(), user=demo["users"]["ketua"], ip=ADDRESS
     )
     assert result.changed == 1
     (imported,) = events(AuditAction.LKE_IMPORT)
-    assert imported.after == {"unit": demo["plan"].unit.code, "changed": 1, "unchanged": 0}
+    assert imported.after == {
+        "unit": demo["plan"].unit.code,
+        "mode": "merge",
+        "new": 1,
+        "changed": 0,
+        "cleared": 0,
+        "unchanged": 0,
+    }
     assert imported.ip_address == ADDRESS
     (answer,) = events(AuditAction.LKE_ANSWER)
     assert answer.after["source"] == "import"

@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils.html import escape
 from openpyxl import load_workbook
 
-from lke import exchange, scoring, selectors, services
+from lke import exchange, importing, scoring, selectors, services
 from lke.models import (
     Category,
     LkeAnswer,
@@ -167,7 +167,10 @@ def test_import_then_export_gives_back_the_same_answers(lke, ketua, tmp_path):
         + bool(a["jawaban_tpi"] or a["catatan_tpi"])
         for a in sent
     )
-    assert out.strip() == f"{unit.code} 2026: {sides} answers changed, 0 unchanged."
+    assert out.strip().startswith(
+        f"{unit.code} 2026, mode merge (0 soal not in the file kept their answers): "
+        f"{sides} answers changed ({sides} new, 0 changed, 0 cleared), 0 unchanged."
+    )
     assert LkeAnswer.objects.filter(unit=unit).count() == sides
     assert set(LkeAnswerChange.objects.values_list("source", flat=True)) == {"import"}
 
@@ -206,7 +209,8 @@ def test_reimport_is_idempotent(lke, tmp_path):
     answers, changes = LkeAnswer.objects.count(), LkeAnswerChange.objects.count()
     revisions = dict(LkeAnswer.objects.values_list("pk", "revision"))
     out = import_file(path)
-    assert out.strip() == f"{unit.code} 2026: 0 answers changed, {answers} unchanged."
+    assert f"{unit.code} 2026, mode merge" in out
+    assert f": 0 answers changed (0 new, 0 changed, 0 cleared), {answers} unchanged." in out
     assert LkeAnswer.objects.count() == answers
     assert LkeAnswerChange.objects.count() == changes
     assert dict(LkeAnswer.objects.values_list("pk", "revision")) == revisions
@@ -246,6 +250,10 @@ def test_web_import(lke, ketua):
     response = ketua.post(
         "/lke/2026/impor/", {"file": SimpleUploadedFile("jawaban.json", raw, "application/json")}
     )
+    assert response.status_code == 200  # the preview: nothing written yet
+    assert not LkeAnswerChange.objects.exists()
+    token = response.context["token"]
+    response = ketua.post("/lke/2026/impor/", {"pratinjau": token, "mode": "replace"})
     assert response.status_code == 302
     assert response["Location"] == "/lke/2026/"
     change = LkeAnswerChange.objects.filter(answer__question__soal_id=1).first()
@@ -438,8 +446,8 @@ def test_cli_year_option_against_the_file(lke, tmp_path):
         import_file(path, "--year", "2027")
     assert str(excinfo.value) == "Berkas untuk tahun 2026, tetapi impor diminta untuk tahun 2027."
     assert counts() == before
-    assert import_file(path, "--year", "2026").strip() == (
-        f"{lke['unit'].code} 2026: 2 answers changed, 0 unchanged."
+    assert ": 2 answers changed (2 new, 0 changed, 0 cleared), 0 unchanged." in import_file(
+        path, "--year", "2026"
     )
     assert LkeAnswer.objects.filter(question__soal_id=2).count() == 2
 
@@ -753,7 +761,7 @@ def test_score_api_on_the_hand_worked_borderline_wbk_case(lke, ketua):
         "tahun": 2026,
         "answers": [{"soal_id": sid, "jawaban_unit": value} for sid, value in answers.items()],
     }
-    exchange.import_jawaban_unit(json.dumps(doc).encode())
+    importing.import_jawaban_unit(json.dumps(doc).encode())
     body = ketua.get("/api/v1/plans/2026/lke/score/", {"by": "unit"}).json()
     assert body["total"] == 75.0
     assert body["pengungkit"]["nilai"] == 42.75
