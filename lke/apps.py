@@ -6,3 +6,6 @@ class LkeConfig(AppConfig):
     name = "lke"
     label = "lke"
     verbose_name = _("LKE ZI dan PortalRB")
+
+    def ready(self) -> None:
+        from . import stored  # noqa: F401 - connects the stored scores' receivers

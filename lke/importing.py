@@ -27,7 +27,7 @@ from zi_portal.accounts.permissions import Action, require
 from zi_portal.core.audit import audit_record
 from zi_portal.core.choices import AuditAction
 
-from . import scoring
+from . import scoring, stored
 from .exchange import split_support
 from .models import LkeAnswer, LkeAnswerChange, LkeMaster, LkeQuestion, Side
 from .selectors import master_for_year, parsed_master
@@ -275,6 +275,25 @@ def plan(parsed: Parsed, mode: str) -> Plan:
     )
 
 
+def _apply(parsed: Parsed, change: Change, targets: dict, *, user: Any, ip: str | None) -> bool:
+    """Save one planned change; did it change the answer?"""
+    target = targets[change.soal_id, change.side]
+    _answer, did = answer_save(
+        unit=parsed.unit,
+        question=parsed.questions[change.soal_id],
+        side=change.side,
+        user=user,
+        value=target.value,
+        note=target.note,
+        support=target.support,
+        evidence_items=[parsed.items[i] for i in target.items],
+        evidence_versions=[parsed.versions[i] for i in target.versions],
+        source=LkeAnswerChange.Source.IMPORT,
+        ip=ip,
+    )
+    return did
+
+
 @transaction.atomic
 def import_jawaban_unit(
     raw: bytes,
@@ -291,23 +310,10 @@ def import_jawaban_unit(
     the_plan = plan(parsed, mode)
     targets = _targets(parsed, mode)
     unchanged_count = unchanged(parsed, mode)
-    changed = 0
-    for change in the_plan.changes:
-        target = targets[change.soal_id, change.side]
-        _answer, did = answer_save(
-            unit=parsed.unit,
-            question=parsed.questions[change.soal_id],
-            side=change.side,
-            user=user,
-            value=target.value,
-            note=target.note,
-            support=target.support,
-            evidence_items=[parsed.items[i] for i in target.items],
-            evidence_versions=[parsed.versions[i] for i in target.versions],
-            source=LkeAnswerChange.Source.IMPORT,
-            ip=ip,
+    with stored.scores_deferred():  # the unit is scored once, at the end
+        changed = sum(
+            _apply(parsed, change, targets, user=user, ip=ip) for change in the_plan.changes
         )
-        changed += did
     counts = the_plan.counts
     audit_record(
         actor=user,

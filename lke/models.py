@@ -319,3 +319,37 @@ class PortalRBRefusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.minute:%Y-%m-%d %H:%M} {self.remote_addr} {self.status} ×{self.count}"
+
+
+class StoredScore(models.Model):
+    """A unit's LKE figures for one year, both sides, as ``scoring`` computed them when
+    the answers or predicates last changed (``lke.stored``): the ministry's recap reads
+    a thousand units from here instead of scoring each one per request. A row computed
+    under other rules (``rules_version``) or another master (``master_sha256``) is
+    stale and computed again when read."""
+
+    unit = models.ForeignKey("workplan.Unit", on_delete=models.CASCADE, related_name="lke_scores")
+    master = models.ForeignKey(LkeMaster, on_delete=models.CASCADE, related_name="scores")
+    rules_version = models.PositiveSmallIntegerField(_("versi aturan"))
+    master_sha256 = models.CharField(_("SHA-256 master"), max_length=64)
+    unit_total = models.DecimalField(_("nilai unit"), max_digits=6, decimal_places=2)
+    tpi_total = models.DecimalField(_("nilai TPI"), max_digits=6, decimal_places=2)
+    unit_wbk = models.BooleanField(_("unit memenuhi WBK"), default=False)
+    unit_wbbm = models.BooleanField(_("unit memenuhi WBBM"), default=False)
+    tpi_wbk = models.BooleanField(_("TPI memenuhi WBK"), default=False)
+    tpi_wbbm = models.BooleanField(_("TPI memenuhi WBBM"), default=False)
+    # {"unit": figures, "tpi": figures}: see ``stored.figures``.
+    figures = models.JSONField(_("angka"))
+    computed_at = models.DateTimeField(_("dihitung"), auto_now=True)
+
+    objects = UnitRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nilai LKE tersimpan")
+        verbose_name_plural = _("nilai LKE tersimpan")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "master"], name="lke_stored_score_unit_master"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.master.year}: {self.unit_total} / {self.tpi_total}"

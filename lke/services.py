@@ -22,7 +22,7 @@ from zi_portal.accounts.permissions import Action, require
 from zi_portal.core.audit import audit_record
 from zi_portal.core.choices import AuditAction
 
-from . import scoring
+from . import scoring, stored
 from .models import (
     LkeAnswer,
     LkeAnswerChange,
@@ -233,6 +233,7 @@ def answer_save(
         f"{cleaned or '-'} (revisi {answer.revision}, {source})",
         after={"value": cleaned, "revision": answer.revision, "source": source},
     )
+    stored.score_changed(unit.pk, question.master)
     return answer, True
 
 

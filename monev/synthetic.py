@@ -32,7 +32,7 @@ from monev.synthetic_fill import (
 from workplan.choices import AREA_ORDER
 from workplan.models import EvidenceRequirement, Unit, WorkPlan
 from workplan.services import plan_import
-from zi_portal.accounts.models import User
+from zi_portal.accounts.models import Membership, User
 from zi_portal.accounts.roles import Role
 from zi_portal.accounts.services import roles_ensure
 
@@ -93,6 +93,7 @@ def users_ensure(codes: list[str], units: dict[str, Unit], groups: dict) -> dict
             position=f"PIC area {area}" if area else "",
             unit=units[code],
             receive_digest=False,
+            unit_count=1,
         )
         user.set_unusable_password()
         new.append(user)
@@ -100,6 +101,11 @@ def users_ensure(codes: list[str], units: dict[str, Unit], groups: dict) -> dict
     through = User.groups.through
     through.objects.bulk_create(
         [through(user_id=u.pk, group_id=groups[wanted[u.email][1][2]].pk) for u in new],
+        batch_size=BATCH_SIZE,
+    )
+    # The same role as a membership of the unit (what the m2m receiver would add).
+    Membership.objects.bulk_create(
+        [Membership(user_id=u.pk, unit_id=u.unit_id, role=wanted[u.email][1][2]) for u in new],
         batch_size=BATCH_SIZE,
     )
     existing.update({u.email: u for u in new})

@@ -336,6 +336,7 @@ A_OBJECT_ROUTES = {
     "surveys:import_template_xlsx": "survey",
     "surveys:responses_xlsx": "survey",
     "api-survey-results": "survey",
+    "ministry:year_start": "unit",
 }
 # The other routes' parameters: values that do not name one of A's objects (unit B's
 # people reach their own unit's plan, area and questions with them).

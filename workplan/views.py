@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zi_portal.accounts.permissions import Action
+from zi_portal.accounts.permissions import Action, can
 from zi_portal.core.audit import client_ip
 from zi_portal.core.exports import csv_response, xlsx_response
 
@@ -27,7 +27,10 @@ from .permissions import (
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Send the user to this year's plan, or the newest one."""
+    """Send the user to this year's plan, or the newest one (the ministry's
+    administrator, who works in no unit, to the units)."""
+    if can(request.user, Action.MANAGE_UNITS) and not can(request.user, Action.VIEW_PLAN):
+        return redirect("ministry:units")
     plan = access_selected_plan(request.user)
     if plan is None:
         return render(request, "workplan/plan_empty.html", status=200)

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from workplan import views as workplan_views
+from zi_portal.accounts import views as accounts_views
 from zi_portal.core import views as core_views
 
 admin.site.site_header = "ZI Portal"
@@ -24,12 +25,16 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("dashboard/", RedirectView.as_view(pattern_name="monev:dashboard", query_string=True)),
     path("akun/token/", include("zi_portal.accounts.urls")),
+    # Not under /akun/: switching units needs the second step like every other page.
+    path("unit/pindah/", accounts_views.unit_switch, name="unit_switch"),
+    path("kementerian/", include("ministry.urls")),
     path("akun/", include("allauth.urls")),
     path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("evidence.urls_api")),
     path("api/v1/", include("surveys.urls_api")),
     path("api/", include("lke.urls_api")),
+    path("api/", include("ministry.urls_api")),
     path("lke/", include("lke.urls")),
     path("cari/", include("search.urls")),
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),

@@ -15,7 +15,8 @@ from zi_portal.accounts.permissions import Action, can
 A = Action
 Y, N = True, False
 
-# columns: anonymous, ketua, kepala, tpi, pic, pic_other, member, member_other, norole, superuser
+# columns: anonymous, ketua, kepala, tpi, pic, pic_other, member, member_other, norole,
+# admin (Admin Kementerian, in no unit), superuser
 WHO = [
     "anonymous",
     "ketua",
@@ -26,36 +27,39 @@ WHO = [
     "member",
     "member_other",
     "norole",
+    "admin",
     "superuser",
 ]
 # fmt: off
 TABLE = {
-    #                        anon ketua kepala tpi pic other member m.other norole super
-    A.VIEW_PLAN:            [N,   Y,    Y,     Y,  Y,  Y,    Y,     Y,      N,     Y],
-    A.EXPORT_PLAN:          [N,   Y,    Y,     Y,  Y,  Y,    Y,     Y,      N,     Y],
-    A.MANAGE_PLAN:          [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
-    A.MANAGE_USERS:         [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
-    A.MANAGE_POKJA_MEMBERS: [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     Y],
-    A.UPLOAD_EVIDENCE:      [N,   Y,    N,     N,  Y,  N,    Y,     N,      N,     Y],
-    A.VIEW_EVIDENCE:        [N,   Y,    Y,     Y,  Y,  N,    Y,     N,      N,     Y],
-    A.WITHDRAW_EVIDENCE:    [N,   Y,    N,     N,  Y,  N,    Y,     N,      N,     Y],
-    A.REVIEW_EVIDENCE:      [N,   Y,    N,     Y,  N,  N,    N,     N,      N,     Y],
-    A.VIEW_AUDIT:           [N,   Y,    N,     Y,  N,  N,    N,     N,      N,     Y],
-    A.VIEW_DASHBOARD:       [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
-    A.RECORD_REALISATION:   [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     Y],
-    A.WRITE_NARRATIVE:      [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     Y],
-    A.RECORD_FINDING:       [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
-    A.FOLLOW_UP_FINDING:    [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     Y],
-    A.REQUEST_REPORT:       [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
-    A.DOWNLOAD_REPORTS:     [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
-    A.VIEW_SYSTEM_STATUS:   [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
-    A.VIEW_LKE:             [N,   Y,    Y,     Y,  Y,  Y,    Y,     Y,      N,     Y],
-    A.ANSWER_LKE:           [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     Y],
-    A.ANSWER_LKE_HASIL:     [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
-    A.ASSESS_LKE:           [N,   N,    N,     Y,  N,  N,    N,     N,      N,     Y],
-    A.MANAGE_LKE:           [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
-    A.VIEW_SURVEYS:         [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     Y],
-    A.MANAGE_SURVEYS:       [N,   Y,    N,     N,  N,  N,    N,     N,      N,     Y],
+    #                        anon ketua kepala tpi pic other member m.other norole admin super
+    A.VIEW_PLAN:            [N,   Y,    Y,     Y,  Y,  Y,    Y,     Y,      N,     N,     Y],
+    A.EXPORT_PLAN:          [N,   Y,    Y,     Y,  Y,  Y,    Y,     Y,      N,     N,     Y],
+    A.MANAGE_PLAN:          [N,   Y,    N,     N,  N,  N,    N,     N,      N,     N,     Y],
+    A.MANAGE_USERS:         [N,   Y,    N,     N,  N,  N,    N,     N,      N,     N,     Y],
+    A.MANAGE_POKJA_MEMBERS: [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     N,     Y],
+    A.UPLOAD_EVIDENCE:      [N,   Y,    N,     N,  Y,  N,    Y,     N,      N,     N,     Y],
+    A.VIEW_EVIDENCE:        [N,   Y,    Y,     Y,  Y,  N,    Y,     N,      N,     N,     Y],
+    A.WITHDRAW_EVIDENCE:    [N,   Y,    N,     N,  Y,  N,    Y,     N,      N,     N,     Y],
+    A.REVIEW_EVIDENCE:      [N,   Y,    N,     Y,  N,  N,    N,     N,      N,     N,     Y],
+    A.VIEW_AUDIT:           [N,   Y,    N,     Y,  N,  N,    N,     N,      N,     N,     Y],
+    A.VIEW_DASHBOARD:       [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     N,     Y],
+    A.RECORD_REALISATION:   [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     N,     Y],
+    A.WRITE_NARRATIVE:      [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     N,     Y],
+    A.RECORD_FINDING:       [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     N,     Y],
+    A.FOLLOW_UP_FINDING:    [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     N,     Y],
+    A.REQUEST_REPORT:       [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     N,     Y],
+    A.DOWNLOAD_REPORTS:     [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     N,     Y],
+    A.VIEW_SYSTEM_STATUS:   [N,   Y,    N,     N,  N,  N,    N,     N,      N,     N,     Y],
+    A.VIEW_LKE:             [N,   Y,    Y,     Y,  Y,  Y,    Y,     Y,      N,     N,     Y],
+    A.ANSWER_LKE:           [N,   Y,    N,     N,  Y,  N,    N,     N,      N,     N,     Y],
+    A.ANSWER_LKE_HASIL:     [N,   Y,    N,     N,  N,  N,    N,     N,      N,     N,     Y],
+    A.ASSESS_LKE:           [N,   N,    N,     Y,  N,  N,    N,     N,      N,     N,     Y],
+    A.MANAGE_LKE:           [N,   Y,    N,     N,  N,  N,    N,     N,      N,     N,     Y],
+    A.VIEW_SURVEYS:         [N,   Y,    Y,     Y,  N,  N,    N,     N,      N,     N,     Y],
+    A.MANAGE_SURVEYS:       [N,   Y,    N,     N,  N,  N,    N,     N,      N,     N,     Y],
+    A.MANAGE_UNITS:         [N,   N,    N,     N,  N,  N,    N,     N,      N,     Y,     Y],
+    A.VIEW_RECAP:           [N,   N,    N,     Y,  N,  N,    N,     N,      N,     Y,     Y],
 }
 # fmt: on
 
@@ -84,6 +88,7 @@ def people(demo):
         "member": User.objects.get(pk=member.pk),
         "member_other": User.objects.get(pk=member_other.pk),
         "norole": User.objects.create_user("baru@example.org", "x", name="Belum Berperan"),
+        "admin": User.objects.get(email="admin.kementerian@example.org"),
         "superuser": User.objects.create_superuser("root@example.org", "x", name="Admin"),
     }
 

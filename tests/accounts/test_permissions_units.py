@@ -94,6 +94,8 @@ def _targets(plan: WorkPlan, people: dict) -> dict[Action, object]:
         A.MANAGE_LKE: PortalRBToken.objects.get(pk=token.pk),
         A.VIEW_SURVEYS: survey,
         A.MANAGE_SURVEYS: survey,
+        A.MANAGE_UNITS: plan.unit,
+        A.VIEW_RECAP: plan.unit,
     }
 
 
@@ -145,11 +147,14 @@ def test_role_by_action_by_unit(units, action):
                 target = units[object_unit]["targets"][action]
                 got[key] = can(person, action, target)
                 expected[key] = TABLE[action][WHO.index(role)] and person_unit == object_unit
+    # The ministry's administrator holds their role across units, as the superuser.
+    admin = User.objects.get(email="admin.kementerian@example.org")
     for object_unit in ("a", "b"):
-        got[f"superuser → {object_unit}"] = can(
-            units["superuser"], action, units[object_unit]["targets"][action]
-        )
+        target = units[object_unit]["targets"][action]
+        got[f"superuser → {object_unit}"] = can(units["superuser"], action, target)
         expected[f"superuser → {object_unit}"] = True
+        got[f"admin → {object_unit}"] = can(admin, action, target)
+        expected[f"admin → {object_unit}"] = TABLE[action][WHO.index("admin")]
     assert got == expected
 
 

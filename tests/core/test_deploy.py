@@ -560,7 +560,8 @@ def test_migrate_job_runs_and_seeds_only_when_asked(tmp_path):
     assert seeded.returncode == 0, seeded.stderr
     assert "Demo accounts: 9 created" in seeded.stdout
     with sqlite3.connect(db_file) as db:
-        assert db.execute("select count(*) from accounts_user").fetchone()[0] == 9
+        # The unit's nine, the ministry's administrator and the Inspektorat assessor.
+        assert db.execute("select count(*) from accounts_user").fetchone()[0] == 11
 
 
 # --- gunicorn with the production settings -----------------------------------------------

@@ -30,8 +30,13 @@ def test_seed_demo_is_idempotent(no_demo, monkeypatch):
     assert "0 created, 9 already present" in second
     assert WorkPlan.objects.count() == 1
     assert EvidenceRequirement.objects.count() == 77
-    assert User.objects.count() == 9
+    assert User.objects.count() == 11  # and the ministry's administrator and assessor
     pw = User.objects.get(email="pic.pw@example.org")
+    admin = User.objects.get(email="admin.kementerian@example.org")
+    assert admin.unit is None and user_roles(admin) == {"admin"}
+    assessor = User.objects.get(email="inspektorat@example.org")
+    assert user_roles(assessor) == {"tpi"} and assessor.unit.code == pw.unit.code
+    assert list(assessor.memberships.values_list("role", flat=True)) == ["tpi"]
     assert pw.name == "Irene Septine"
     assert pw.check_password("rahasia-demo-1")
     assert user_roles(pw) == {"pic"}

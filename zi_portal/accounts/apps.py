@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here because models (which the services use) cannot be imported
         # before the app registry is ready.
+        from . import units  # noqa: F401 - connects the memberships' receiver
         from .services import roles_ensure
 
         def _ensure_roles(sender, **kwargs) -> None:

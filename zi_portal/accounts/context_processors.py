@@ -1,10 +1,11 @@
 """What every page's frame needs to know about the signed-in person: their roles and
-which menu entries to show (decided by ``permissions``)."""
+which menu entries to show (decided by ``permissions``), and their units."""
 
 from django.http import HttpRequest
 
 from .permissions import Action, can, user_roles
 from .roles import Role
+from .units import units_of
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -21,4 +22,9 @@ def navigation(request: HttpRequest) -> dict:
         "nav_may_admin": user.is_staff,
         "nav_may_dashboard": can(user, Action.VIEW_DASHBOARD),
         "nav_may_reports": can(user, Action.DOWNLOAD_REPORTS),
+        "nav_may_units": can(user, Action.MANAGE_UNITS),
+        "nav_may_plan": can(user, Action.VIEW_PLAN),
+        "nav_may_recap": can(user, Action.VIEW_RECAP),
+        # The units to switch between (a query only for people in more than one).
+        "my_units": units_of(user),
     }

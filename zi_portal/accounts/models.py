@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .permissions import RestrictedQuerySet
+from .roles import Role
 
 
 class UserQuerySet(RestrictedQuerySet):
@@ -68,6 +69,10 @@ class User(AbstractUser):
         default="id",
     )
 
+    # How many units the person holds a role in (kept by ``units.memberships_count``):
+    # the header offers a unit switch only above one, without a query for everyone else.
+    unit_count = models.PositiveSmallIntegerField(_("jumlah unit"), default=0, editable=False)
+
     receive_digest = models.BooleanField(
         _("terima ringkasan mingguan"),
         default=True,
@@ -99,6 +104,42 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
+
+
+class MembershipQuerySet(RestrictedQuerySet):
+    unit_field = "unit"
+
+
+class Membership(models.Model):
+    """A role a person holds in a unit. ``User.unit`` is the unit the person works in
+    now and their groups are their roles there; the memberships are every unit and role
+    they hold, so an Inspektorat assessor can switch between the units assigned to them
+    (``units.unit_switch``) and sees no other."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(
+        "workplan.Unit",
+        verbose_name=_("unit kerja"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("peran"), max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(_("sejak"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit__short_name", "role"]
+        verbose_name = _("keanggotaan unit")
+        verbose_name_plural = _("keanggotaan unit")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"], name="membership_user_unit_role_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"
 
 
 def api_token_digest(raw: str) -> str:

@@ -17,11 +17,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .roles import ROLE_BY_GROUP, Role
+from .roles import MINISTRY_ROLES, ROLE_BY_GROUP, Role
 
 
 class Action(StrEnum):
@@ -50,9 +51,12 @@ class Action(StrEnum):
     MANAGE_LKE = "lke.manage"
     VIEW_SURVEYS = "surveys.view"
     MANAGE_SURVEYS = "surveys.manage"
+    MANAGE_UNITS = "units.manage"  # the ministry's units and their years
+    VIEW_RECAP = "units.recap"  # the recap of the units assigned to the person
 
 
-_EVERY_ROLE = frozenset(Role)
+# Every role inside a unit (the ministry's administrator sees no unit's work).
+_EVERY_ROLE = frozenset(Role) - {Role.ADMIN}
 
 ROLE_RULES: dict[Action, frozenset[str]] = {
     Action.VIEW_PLAN: _EVERY_ROLE,
@@ -81,7 +85,14 @@ ROLE_RULES: dict[Action, frozenset[str]] = {
     Action.MANAGE_LKE: frozenset({Role.KETUA}),
     Action.VIEW_SURVEYS: frozenset({Role.KETUA, Role.KEPALA, Role.TPI}),
     Action.MANAGE_SURVEYS: frozenset({Role.KETUA}),
+    Action.MANAGE_UNITS: frozenset({Role.ADMIN}),
+    Action.VIEW_RECAP: frozenset({Role.ADMIN, Role.TPI}),
 }
+# Actions on the ministry's rows: they hold across units, not in the person's unit.
+MINISTRY_ACTIONS = frozenset({Action.MANAGE_UNITS})
+# Actions across the units assigned to a person (their memberships with a role the
+# action allows), not only the unit they work in now; the administrator's: all units.
+CROSS_UNIT_ACTIONS = frozenset({Action.VIEW_RECAP})
 
 # Roles whose permission for an action holds everywhere, without a scope check.
 UNSCOPED_ROLES = frozenset({Role.KETUA})
@@ -182,6 +193,17 @@ def unit_rows(rows: QuerySet, user: Any, unit_field: str | None) -> QuerySet:
     return rows.filter(**{unit_field: unit_id})
 
 
+def assigned_rows(rows: QuerySet, user: Any, action: Action, unit_field: str | None) -> QuerySet:
+    """The rows of every unit where ``user`` holds a role that may ``action`` (all rows
+    for the administrator and the operator)."""
+    if unit_field is None or user.is_superuser or user_roles(user) & MINISTRY_ROLES:
+        return rows
+    # The memberships live in this app's models, which import this module.
+    memberships = apps.get_model("accounts", "Membership").objects
+    units = memberships.filter(user=user, role__in=ROLE_RULES[action]).values("unit_id")
+    return rows.filter(**{f"{unit_field}__in": units})
+
+
 def restrict_rows(
     rows: QuerySet,
     user: Any,
@@ -195,6 +217,10 @@ def restrict_rows(
     use ``RestrictedQuerySet`` and are restricted through this function."""
     if not can(user, action):
         return rows.none()
+    if action in MINISTRY_ACTIONS:
+        return rows
+    if action in CROSS_UNIT_ACTIONS:
+        return assigned_rows(rows, user, action, unit_field)
     rows = unit_rows(rows, user, unit_field)
     if needs_scope(user, action):
         if scope is None:
@@ -283,6 +309,11 @@ def denial_message(action: Action) -> str:
         Action.MANAGE_SURVEYS: _(
             "Hanya Ketua Tim ZI yang dapat membuat, mengubah, membuka dan menutup survei, "
             "serta menerima atau mengecualikan respons."
+        ),
+        Action.MANAGE_UNITS: _("Unit kerja dan tahun programnya dibuat oleh Admin Kementerian."),
+        Action.VIEW_RECAP: _(
+            "Rekapitulasi unit hanya untuk Admin Kementerian dan asesor yang ditugaskan "
+            "menilai unit."
         ),
     }
     return messages[action]

@@ -11,6 +11,9 @@ class Role(models.TextChoices):
     PIC = "pic", _("PIC")
     MEMBER = "anggota", _("Anggota Pokja")
     TPI = "tpi", _("Asesor TPI")
+    # The ministry's administrator: creates units and starts their years; holds no role
+    # inside a unit and sees none of a unit's work.
+    ADMIN = "admin", _("Admin Kementerian")
 
 
 # Group name (as stored in auth_group) for each role. Stored in Indonesian because the
@@ -21,13 +24,16 @@ GROUP_NAMES: dict[str, str] = {
     Role.PIC: "PIC",
     Role.MEMBER: "Anggota Pokja",
     Role.TPI: "Asesor TPI",
+    Role.ADMIN: "Admin Kementerian",
 }
+# Roles held across the ministry rather than in one unit.
+MINISTRY_ROLES = frozenset({Role.ADMIN})
 ROLE_BY_GROUP = {name: role for role, name in GROUP_NAMES.items()}
 
 # Separation of duties: the internal assessors (TPI) judge the unit's ZI team and its
 # evidence, so an assessor holds no other role (a PIC or Ketua Tim who is also TPI would
 # approve their own work and write the assessors' LKE column).
-EXCLUSIVE_ROLES = frozenset({Role.TPI})
+EXCLUSIVE_ROLES = frozenset({Role.TPI, Role.ADMIN})
 
 
 def role_combination_error(roles: set) -> str | None:

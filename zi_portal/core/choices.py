@@ -40,3 +40,6 @@ class AuditAction(models.TextChoices):
     SURVEY_RESPONSE_IMPORT = "survey.response_import", _("Impor respons survei")
     SURVEY_FOLLOW_UP = "survey.follow_up", _("Jadikan temuan dari hasil survei")
     SURVEY_LKE_TAKEOVER = "survey.lke_takeover", _("Ambil nilai survei ke LKE")
+    UNIT_SWITCH = "account.unit_switch", _("Pindah unit kerja")
+    UNIT_CREATE = "ministry.unit_create", _("Buat unit kerja")
+    YEAR_START = "ministry.year_start", _("Mulai tahun program unit")

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "monev",
     *("lke", "surveys"),  # surveys sit beside the LKE they feed
     "search",
+    "ministry",
 ]
 
 MIDDLEWARE = [
@@ -139,7 +140,7 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("ZI_PORTAL_NAME", default="ZI Portal")
 ZI_MFA_REQUIRED = env.bool("ZI_MFA_REQUIRED", default=True)
-ZI_MFA_REQUIRED_ROLES = env.list("ZI_MFA_REQUIRED_ROLES", default=["ketua", "tpi"])
+ZI_MFA_REQUIRED_ROLES = env.list("ZI_MFA_REQUIRED_ROLES", default=["ketua", "tpi", "admin"])
 # Argon2id at OWASP's parameters (16 ms of CPU a sign-in instead of PBKDF2's 176 ms);
 # PBKDF2 hashes still verify and are upgraded on the next sign-in (accounts/hashers.py).
 PASSWORD_HASHERS = [

@@ -18,6 +18,7 @@ from surveys.services import questions_from_set
 from workplan.services import PlanImportError, cells_link_pics, plan_import_file
 from zi_portal.accounts.roles import Role
 from zi_portal.accounts.services import roles_ensure, user_ensure
+from zi_portal.accounts.units import membership_add
 
 PLAN_FILE = settings.BASE_DIR / "fixtures" / "plan-2026.json"
 DEFAULT_DEMO_PASSWORD = "zi-demo-2026"  # noqa: S105 - documented demo-only password
@@ -35,6 +36,9 @@ DEMO_SURVEYS = [
     (SurveyKind.IPKP, "Survei Persepsi Kualitas Pelayanan TW IV 2026"),
     (SurveyKind.IPAK, "Survei Persepsi Anti Korupsi TW IV 2026"),
 ]
+
+ADMIN_EMAIL = "admin.kementerian@example.org"
+INSPEKTORAT_EMAIL = "inspektorat@example.org"
 
 # (e-mail, name, role, position, staff?) – PIC names as the plan document prints them.
 DEMO_ACCOUNTS = [
@@ -114,6 +118,7 @@ class Command(BaseCommand):
             )
             made += was_created
             ketua = user if role == Role.KETUA else ketua
+        self._seed_ministry(plan, groups, password_hash)
         linked = cells_link_pics(plan=plan)
         self._seed_lke(plan)
         self._seed_surveys(plan, ketua)
@@ -121,6 +126,28 @@ class Command(BaseCommand):
             f"Demo accounts: {made} created, {len(DEMO_ACCOUNTS) - made} already present; "
             f"{linked} cells linked to their PIC."
         )
+
+    def _seed_ministry(self, plan, groups, password_hash) -> None:
+        """The ministry's administrator (no unit) and an Inspektorat assessor, TPI of the
+        demo unit (a unit is assigned to them through a membership)."""
+        user_ensure(
+            email=ADMIN_EMAIL,
+            name="Admin Kementerian (demo)",
+            role=Role.ADMIN,
+            password_hash=password_hash,
+            position="Administrator Portal ZI Kementerian",
+            groups=groups,
+        )
+        assessor, _created = user_ensure(
+            email=INSPEKTORAT_EMAIL,
+            name="Asesor Inspektorat (demo)",
+            role=Role.TPI,
+            password_hash=password_hash,
+            position="Auditor, Inspektorat Jenderal",
+            unit=plan.unit,
+            groups=groups,
+        )
+        membership_add(user=assessor, unit=plan.unit, role=Role.TPI)
 
     def _seed_lke(self, plan) -> None:
         """The 2026 LKE master list, and the unit proposed for Menuju WBK (so PortalRB's

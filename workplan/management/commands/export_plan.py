@@ -1,21 +1,25 @@
+import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
 from workplan import exports
+from workplan.documents import plan_document
 from workplan.models import WorkPlan
 
 
 class Command(BaseCommand):
     help = (
         "Export a year's plan: --table commitments|activities --format csv to stdout "
-        "(or --output FILE), or --format xlsx --output FILE with both tables as sheets."
+        "(or --output FILE), --format xlsx --output FILE with both tables as sheets, or "
+        "--format json: the plan as a zi-portal-plan/1 document that load_plan and the "
+        "ministry's year start read."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("year", type=int)
         parser.add_argument("--table", choices=sorted(exports.TABLES), default="commitments")
-        parser.add_argument("--format", dest="fmt", choices=["csv", "xlsx"], default="csv")
+        parser.add_argument("--format", dest="fmt", choices=["csv", "xlsx", "json"], default="csv")
         parser.add_argument("--output", help="File to write (required for xlsx).")
         parser.add_argument("--unit", help="Unit code, when several units have a plan that year.")
 
@@ -38,6 +42,15 @@ class Command(BaseCommand):
         if len(found) > 1:
             raise CommandError(f"Several units have a plan for {year}: name one with --unit.")
         plan = found[0]
+        if fmt == "json":
+            text = json.dumps(plan_document(plan), ensure_ascii=False, indent=2) + "\n"
+            if output:
+                with open(output, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+                self.stderr.write(f"Wrote {output}")
+            else:
+                self.stdout.write(text, ending="")
+            return
         if fmt == "xlsx":
             if not output:
                 raise CommandError("--format xlsx needs --output FILE.")

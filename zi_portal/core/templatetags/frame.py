@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from django import template
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.template.loader import get_template
-from django.utils.html import escape, format_html
+from django.urls import reverse
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.timezone import localdate
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -38,6 +41,9 @@ NAV_FLAGS = (
     "nav_may_audit",
     "nav_may_status",
     "nav_may_admin",
+    "nav_may_units",
+    "nav_may_plan",
+    "nav_may_recap",
 )
 # Letters and digits only, as CSRF_MARK: they pass the template's escaping unchanged.
 MARKS = {
@@ -46,6 +52,7 @@ MARKS = {
     "bell_mark": "ZIbellMARK51c7",
     "search_mark": "ZIsearchMARK0e6a",
     "next_mark": "ZInextMARK7a3f",
+    "unit_mark": "ZIunitMARK4c12",
 }
 
 
@@ -70,6 +77,31 @@ def _bell(count: int | None) -> str:
     )
 
 
+def _unit_switch(user, units, request) -> str:
+    """The list of the person's units (``my_units`` of the accounts' context processor),
+    for people who hold roles in more than one (an Inspektorat assessor): choosing one
+    switches the unit they work in."""
+    if len(units or ()) < 2 or request is None:
+        return ""
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, " selected" if pk == user.unit_id else "", name) for pk, name in units),
+    )
+    return format_html(
+        '<form method="post" action="{}" class="unitform">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<label for="unit-select">{}</label>'
+        '<select id="unit-select" name="unit" data-autosubmit>{}</select>'
+        '<noscript><button type="submit" class="btn btn-small">{}</button></noscript></form>',
+        reverse("unit_switch"),
+        get_token(request),
+        _("Unit kerja"),
+        options,
+        _("Pindah unit"),
+    )
+
+
 @register.simple_tag(takes_context=True)
 def portal_header(context: template.Context) -> SafeString:
     request = context.get("request")
@@ -84,6 +116,8 @@ def portal_header(context: template.Context) -> SafeString:
         "nav_active": context.get("nav_active"),
         "portal_name": context.get("portal_name"),
         "LANGUAGE_CODE": language,
+        # The recap's year when the page names none: this year's.
+        "this_year": localdate().year,
         **{flag: bool(context.get(flag)) for flag in NAV_FLAGS if authenticated},
     }
     key = f"frame-header:{digest((sorted(facts.items()), templates_digest((HEADER_TEMPLATE,))))}"
@@ -93,6 +127,7 @@ def portal_header(context: template.Context) -> SafeString:
         cache.set(key, html, FRAGMENT_TIMEOUT)
     if not authenticated:
         values = {"name_mark": "", "roles_mark": "", "bell_mark": "", "search_mark": ""}
+        values["unit_mark"] = ""
     else:
         roles = context.get("role_labels") or [_("Tanpa peran")]
         values = {
@@ -100,6 +135,7 @@ def portal_header(context: template.Context) -> SafeString:
             "roles_mark": escape(", ".join(str(r) for r in roles)),
             "bell_mark": _bell(context.get("unread_notifications")),
             "search_mark": escape(context.get("search_q") or ""),
+            "unit_mark": _unit_switch(user, context.get("my_units"), request),
         }
     values["next_mark"] = escape(request.get_full_path()) if request is not None else ""
     return personal(html, request, **{MARKS[name]: value for name, value in values.items()})
