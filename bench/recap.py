@@ -82,7 +82,10 @@ def answers_fill(seed: int) -> tuple[int, float]:
                     value = str(rng.randint(0, 12))
                 rows.append(
                     LkeAnswer(
-                        unit_id=unit_id, question_id=questions[sid], side=side, value=value,
+                        unit_id=unit_id,
+                        question_id=questions[sid],
+                        side=side,
+                        value=value,
                         revision=1,
                     )  # fmt: skip
                 )
@@ -132,16 +135,16 @@ def measure(runs: int, seed: int) -> tuple[list[tuple], dict]:
     for label, path in PAGES:
         client.get(path)  # warm: stored scores fresh, tallies cached
         rows.append((label, "warm", *timed(client, path, runs)))
-    path = PAGES[0][1]
-    rows.append((PAGES[0][0], "after one unit's answer", *timed(client, path, runs, answer_changed)))
-    rows.append((PAGES[0][0], "after one plan's evidence", *timed(client, path, runs, plan_changed)))
+    label, path = PAGES[0]
+    rows.append((label, "after one unit's answer", *timed(client, path, runs, answer_changed)))
+    rows.append((label, "after one plan's evidence", *timed(client, path, runs, plan_changed)))
     # Cold: no stored score (a new master or rules version), every unit scored again.
     StoredScore.objects.all().delete()
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
         assert client.get(path).status_code == 200
         cold = (time.perf_counter() - start) * 1000
-    rows.append((PAGES[0][0], "cold: every score computed", cold, cold, len(queries)))
+    rows.append((label, "cold: every score computed", cold, cold, len(queries)))
     # What storing the score adds to one answer.
     saves = []
     for _ in range(runs):
@@ -194,7 +197,7 @@ def main() -> None:
         f"`scores_compute` took {filled['seconds']:.1f} s.",
         f"- **Setup:** in-process Django test client, signed in as the ministry's "
         f"administrator (every unit visible); {args.runs} timed requests per row after one "
-        "warm-up; queries counted on one request. \"After one unit's answer\": a random "
+        'warm-up; queries counted on one request. "After one unit\'s answer": a random '
         "unit's TPI answer is saved (its score stored) before every request; \"after one "
         "plan's evidence\": a random plan is stamped (its evidence tally computed again).",
         "",
