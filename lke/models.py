@@ -334,6 +334,12 @@ class StoredScore(models.Model):
     master_sha256 = models.CharField(_("SHA-256 master"), max_length=64)
     unit_total = models.DecimalField(_("nilai unit"), max_digits=6, decimal_places=2)
     tpi_total = models.DecimalField(_("nilai TPI"), max_digits=6, decimal_places=2)
+    unit_pengungkit = models.DecimalField(
+        _("pengungkit unit"), max_digits=6, decimal_places=2, default=0
+    )
+    tpi_pengungkit = models.DecimalField(
+        _("pengungkit TPI"), max_digits=6, decimal_places=2, default=0
+    )
     unit_wbk = models.BooleanField(_("unit memenuhi WBK"), default=False)
     unit_wbbm = models.BooleanField(_("unit memenuhi WBBM"), default=False)
     tpi_wbk = models.BooleanField(_("TPI memenuhi WBK"), default=False)

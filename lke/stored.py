@@ -105,6 +105,8 @@ def scores_compute(master: LkeMaster, unit_ids: Iterable[int]) -> dict[int, Stor
                 master_sha256=master.sha256,
                 unit_total=scoring.r2(u.total),
                 tpi_total=scoring.r2(t.total),
+                unit_pengungkit=scoring.r2(u.pengungkit),
+                tpi_pengungkit=scoring.r2(t.pengungkit),
                 unit_wbk=u.readiness["WBK"].met,
                 unit_wbbm=u.readiness["WBBM"].met,
                 tpi_wbk=t.readiness["WBK"].met,
@@ -113,8 +115,9 @@ def scores_compute(master: LkeMaster, unit_ids: Iterable[int]) -> dict[int, Stor
             )
         )
     fields = [
-        "rules_version", "master_sha256", "unit_total", "tpi_total", "unit_wbk",
-        "unit_wbbm", "tpi_wbk", "tpi_wbbm", "figures", "computed_at",
+        "rules_version", "master_sha256", "unit_total", "tpi_total", "unit_pengungkit",
+        "tpi_pengungkit", "unit_wbk", "unit_wbbm", "tpi_wbk", "tpi_wbbm", "figures",
+        "computed_at",
     ]  # fmt: skip
     StoredScore.objects.bulk_create(
         rows,
@@ -130,29 +133,29 @@ def _fresh(row: StoredScore, master: LkeMaster) -> bool:
 
 
 def scores_for(master: LkeMaster, unit_ids: Iterable[int]) -> dict[int, StoredScore]:
-    """The stored rows of ``unit_ids``; missing or stale ones are computed now (one
-    query when all are fresh)."""
+    """The stored rows of ``unit_ids`` without their figures (the columns sort and
+    filter a recap); missing or stale ones are computed now. One query when all are
+    fresh; ``figures_for`` then reads the figures of the rows a page shows."""
     unit_ids = set(unit_ids)
     rows = {
         row.unit_id: row
-        for row in StoredScore.objects.filter(master=master, unit_id__in=unit_ids).only(
-            "unit_id",
-            "rules_version",
-            "master_sha256",
-            "unit_total",
-            "tpi_total",
-            "unit_wbk",
-            "unit_wbbm",
-            "tpi_wbk",
-            "tpi_wbbm",
-            "figures",
-        )  # fmt: skip
+        for row in StoredScore.objects.filter(master=master, unit_id__in=unit_ids).defer("figures")
     }
     stale = {pk for pk in unit_ids if pk not in rows or not _fresh(rows[pk], master)}
     if stale:
         with transaction.atomic():
             rows.update(scores_compute(master, stale))
     return rows
+
+
+def figures_for(master: LkeMaster, unit_ids: Iterable[int]) -> dict[int, dict]:
+    """``{"unit": …, "tpi": …}`` figures of ``unit_ids`` (one query; read after
+    ``scores_for``, which made them fresh)."""
+    return dict(
+        StoredScore.objects.filter(master=master, unit_id__in=list(unit_ids)).values_list(
+            "unit_id", "figures"
+        )
+    )
 
 
 def score_changed(unit_id: int, master: LkeMaster) -> None:

@@ -159,3 +159,28 @@ class YearStartForm(forms.Form):
             if data.get(f"pic_{code.lower()}_email")
         }
         return data
+
+
+class AssignForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("Tahun evaluasi"),
+        min_value=2020,
+        max_value=2100,
+        error_messages={"required": _("Isi tahun evaluasi.")},
+    )
+    email = forms.EmailField(
+        label=_("E-mail asesor"),
+        max_length=254,
+        error_messages={**EMAIL_ERRORS, "required": _("Isi e-mail asesor.")},
+    )
+    name = forms.CharField(
+        label=_("Nama asesor"),
+        max_length=150,
+        required=False,
+        help_text=_("Wajib untuk akun baru; akun yang sudah ada memakai namanya sendiri."),
+    )
+    is_lead = forms.BooleanField(label=_("Ketua tim asesor"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from evidence.unit_tallies import PlanTally, plan_tallies
-from lke.models import LkeMaster, Proposal, Side
-from lke.stored import scores_for
+from lke.models import LkeMaster, Proposal, Side, StoredScore
+from lke.stored import figures_for, scores_for
 from lke.summary import condition_label
 from workplan.choices import AREA_ORDER
 from workplan.models import Unit, WorkPlan
@@ -45,11 +47,12 @@ SORTS = {
 class RecapRow:
     unit: Unit
     plan: WorkPlan | None
-    unit_figures: dict
-    tpi_figures: dict
+    stored: StoredScore  # its columns; the figures are read for the rows shown
     side: str
     tally: PlanTally | None
     proposal: Proposal | None
+    unit_figures: dict | None = None
+    tpi_figures: dict | None = None
 
     @property
     def figures(self) -> dict:
@@ -58,6 +61,16 @@ class RecapRow:
     @property
     def areas(self) -> list[dict]:
         return [{"kode": code, **self.figures["area"][code]} for code in AREA_ORDER]
+
+    @property
+    def areas_text(self) -> str:
+        """Each area's share of its weight, for the page ("MP 50,0 · TL 62,5 …")."""
+        area = self.figures["area"]
+        return " · ".join(f"{code} {number_format(area[code]['persen'], 1)}" for code in AREA_ORDER)
+
+    @property
+    def condition_marks(self) -> list[tuple[str, bool]]:
+        return [(c["kode"], c["memenuhi"]) for c in self.wbk["syarat"]]
 
     def level(self, level: str) -> dict:
         return self.figures["kesiapan"][level]
@@ -72,9 +85,11 @@ class RecapRow:
 
     @property
     def readiness(self) -> str:
-        if self.wbbm["memenuhi"]:
-            return "wbbm"
-        return "wbk" if self.wbk["memenuhi"] else "belum"
+        """From the stored columns of the side shown (no figures needed)."""
+        tpi = self.side == Side.TPI
+        wbbm = self.stored.tpi_wbbm if tpi else self.stored.unit_wbbm
+        wbk = self.stored.tpi_wbk if tpi else self.stored.unit_wbk
+        return "wbbm" if wbbm else "wbk" if wbk else "belum"
 
     @property
     def status(self) -> str:
@@ -87,7 +102,24 @@ class Recap:
     master: LkeMaster | None
     rows: list[RecapRow]
     side: str
-    conditions: list[tuple[str, str]]  # (key, label) of the WBK conditions, in order
+
+    def load(self, rows: list[RecapRow]) -> list[RecapRow]:
+        """Read the figures of ``rows`` (one query): those of the page shown, or all
+        of them for the API and the XLSX."""
+        figures = figures_for(self.master, [r.unit.pk for r in rows if r.unit_figures is None])
+        for row in rows:
+            if row.unit.pk in figures:
+                row.unit_figures = figures[row.unit.pk]["unit"]
+                row.tpi_figures = figures[row.unit.pk]["tpi"]
+        return rows
+
+    @property
+    def conditions(self) -> list[tuple[str, str]]:
+        """(key, label) of the WBK conditions, in order (from a loaded row)."""
+        loaded = next((r for r in self.rows if r.unit_figures is not None), None)
+        if loaded is None:
+            return []
+        return [(c["kode"], condition_label(c["kode"])) for c in loaded.wbk["syarat"]]
 
 
 def visible_units(user: Any):
@@ -110,24 +142,27 @@ def recap(
 ) -> Recap:
     """The recap's rows for ``year`` (filtered and sorted)."""
     master = LkeMaster.objects.filter(year=year).first()
-    units = list(visible_units(user))
+    visible = visible_units(user)
+    units = list(visible.only("pk", "code", "name", "short_name"))
     plans = {
-        p.unit_id: p
-        for p in WorkPlan.objects.filter(year=year, unit__in=[u.pk for u in units]).only(
-            "pk", "unit_id", "year", "created_at"
-        )
+        unit_id: SimpleNamespace(pk=pk, unit_id=unit_id, year=year, created_at=created_at)
+        for pk, unit_id, created_at in WorkPlan.objects.filter(
+            year=year, unit__in=visible.values("pk")
+        ).values_list("pk", "unit_id", "created_at")
     }
     tallies = plan_tallies(plans.values(), today)
     proposals = {
-        p.unit_id: p for p in Proposal.objects.filter(year=year, unit__in=[u.pk for u in units])
+        p.unit_id: p
+        for p in Proposal.objects.filter(year=year, unit__in=visible.values("pk")).only(
+            "pk", "unit_id", "category", "year"
+        )
     }
     stored = scores_for(master, [u.pk for u in units]) if master else {}
     rows = [
         RecapRow(
             unit=u,
             plan=plans.get(u.pk),
-            unit_figures=stored[u.pk].figures["unit"],
-            tpi_figures=stored[u.pk].figures["tpi"],
+            stored=stored[u.pk],
             side=side,
             tally=tallies.get(plans[u.pk].pk) if u.pk in plans else None,
             proposal=proposals.get(u.pk),
@@ -140,17 +175,16 @@ def recap(
     if readiness in READINESS:
         rows = [r for r in rows if r.readiness == readiness]
     rows.sort(key=_sort_key(sort), reverse=descending)
-    conditions = []
-    if rows:
-        conditions = [(c["kode"], condition_label(c["kode"])) for c in rows[0].wbk["syarat"]]
-    return Recap(year, master, rows, side, conditions)
+    return Recap(year, master, rows, side)
 
 
 def _sort_key(sort: str):
     keys = {
-        "nilai_unit": lambda r: r.unit_figures["total"],
-        "nilai_tpi": lambda r: r.tpi_figures["total"],
-        "pengungkit": lambda r: r.figures["pengungkit"],
+        "nilai_unit": lambda r: r.stored.unit_total,
+        "nilai_tpi": lambda r: r.stored.tpi_total,
+        "pengungkit": lambda r: (
+            r.stored.tpi_pengungkit if r.side == Side.TPI else r.stored.unit_pengungkit
+        ),
         "bukti": lambda r: r.tally.percent if r.tally else -1,
         "terlambat": lambda r: r.tally.late if r.tally else -1,
     }

@@ -4,11 +4,14 @@ unit's year."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from evaluation import services as evaluation_services
+from evaluation.models import Assignment
 from workplan.models import Unit, WorkPlan
 from zi_portal.accounts.models import Membership
 from zi_portal.accounts.permissions import Action, require
@@ -18,7 +21,7 @@ from zi_portal.core.errors import Refused
 from zi_portal.core.paging import paginate
 
 from . import services
-from .forms import UnitForm, YearStartForm
+from .forms import AssignForm, UnitForm, YearStartForm
 
 UNITS_PER_PAGE = 50
 
@@ -118,3 +121,46 @@ def year_start(request: HttpRequest, pk: int) -> HttpResponse:
         "nav_active": "units",
     }
     return render(request, "ministry/year_start.html", context, status=status)
+
+
+def assessors(request: HttpRequest, pk: int) -> HttpResponse:
+    """The assessors who evaluate the unit, per year (a lead and members); assign one."""
+    require(request.user, Action.MANAGE_UNITS)
+    unit = get_object_or_404(Unit.objects.restrict(request.user, Action.MANAGE_UNITS), pk=pk)
+    form = AssignForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    person = services.person_in_unit(
+                        unit=unit, email=data["email"], name=data["name"], role=Role.TPI
+                    )
+                    evaluation_services.assessor_assign(
+                        admin=request.user,
+                        unit=unit,
+                        year=data["year"],
+                        assessor=person,
+                        is_lead=data["is_lead"],
+                        ip=client_ip(request),
+                    )
+            except Refused as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(who)s ditugaskan menilai %(unit)s tahun %(year)s.")
+                    % {"who": person.name, "unit": unit.short_name, "year": data["year"]},
+                )
+                return redirect("ministry:assessors", pk=unit.pk)
+        status = 400
+    context = {
+        "unit": unit,
+        "form": form,
+        "assignments": Assignment.objects.filter(unit=unit)
+        .select_related("assessor")
+        .order_by("-year", "-is_lead", "assessor__name"),
+        "nav_active": "units",
+    }
+    return render(request, "ministry/assessors.html", context, status=status)

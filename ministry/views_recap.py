@@ -43,6 +43,7 @@ def _recap(request: HttpRequest, year: int) -> recaps.Recap:
 def recap_page(request: HttpRequest, year: int) -> HttpResponse:
     result = _recap(request, year)
     page, query = paginate(request, result.rows, ROWS_PER_PAGE)
+    result.load(page.object_list)
     context = {
         "recap": result,
         "page": page,
@@ -63,6 +64,7 @@ def recap_page(request: HttpRequest, year: int) -> HttpResponse:
 
 def recap_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     result = _recap(request, year)
+    result.load(result.rows)
     return xlsx_response(recap_workbook(result), f"rekapitulasi-lke-{year}.xlsx")
 
 
@@ -73,6 +75,7 @@ class RecapView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request, year: int):
         result = _recap(request, year)
+        result.load(result.rows)
         return Response(
             {
                 "tahun": year,

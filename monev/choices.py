@@ -13,6 +13,8 @@ class ReminderKind(models.TextChoices):
     FINDING = "finding", _("Tindak lanjut temuan")
     REPLY = "reply", _("Balasan reviu")
     REALISATION = "realisation", _("Realisasi kegiatan belum dicatat")
+    EVALUATION = "evaluation", _("Evaluasi TPI")
+    PMPZI = "pmpzi", _("Batas pengusulan PMPZI")
 
 
 class MessageStatus(models.TextChoices):
@@ -31,6 +33,7 @@ class ReportKind(models.TextChoices):
     QUARTERLY = "quarterly", _("Laporan triwulan")
     ANNUAL = "annual", _("Laporan tahunan")
     BUNDLE = "bundle", _("Paket bukti dukung (ZIP)")
+    LHE = "lhe", _("Laporan Hasil Evaluasi (LHE)")
 
 
 class ReportStatus(models.TextChoices):

@@ -6,8 +6,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from evaluation.signals import replied, sent_back
 from evidence.signals import reply_posted, revision_requested
+from workplan.models import CommitmentCell
 from workplan.stamps import stamp_on_save
+from zi_portal.accounts.roles import GROUP_NAMES, Role
 from zi_portal.core.queue import enqueue
 
 from .choices import ReminderKind
@@ -70,3 +73,50 @@ def notify_reply(sender, reply, recipient_ids, **kwargs) -> None:
         )
         for pk in recipient_ids
     )
+
+
+def _evaluation_url(row) -> str:
+    code = row.question.area_code or "HASIL"
+    year = row.question.master.year
+    return reverse("evaluation:area", args=[year, code]) + f"#soal-{row.question.soal_id}"
+
+
+@receiver(sent_back, dispatch_uid="monev.notify_sent_back")
+def notify_sent_back(sender, round, **kwargs) -> None:
+    """The PICs of the question's area (the Ketua Tim for the Hasil part) see a question
+    the assessor sent back, with the note, in the same transaction."""
+    question = round.question
+    if question.area_code:
+        cells = CommitmentCell.objects.filter(
+            quarter__plan__unit=round.unit,
+            quarter__plan__year=question.master.year,
+            area__code=question.area_code,
+            pic__isnull=False,
+        )
+        recipients = {c.pic for c in cells.select_related("pic")}
+    else:
+        ketua = GROUP_NAMES[Role.KETUA]
+        recipients = set(round.unit.users.filter(groups__name=ketua, is_active=True))
+    for person in recipients:
+        with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+            Notification.objects.create(
+                recipient=person,
+                kind=ReminderKind.EVALUATION,
+                title=_("Soal LKE %(soal)s dikirim balik asesor") % {"soal": question.soal_id},
+                body=_("%(who)s: %(note)s") % {"who": round.decided_by.name, "note": round.note},
+                url=_evaluation_url(round),
+            )
+
+
+@receiver(replied, dispatch_uid="monev.notify_evaluation_reply")
+def notify_evaluation_reply(sender, round, **kwargs) -> None:
+    """The assessor who sent the question back sees the unit's answer."""
+    person = round.decided_by
+    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        Notification.objects.create(
+            recipient=person,
+            kind=ReminderKind.EVALUATION,
+            title=_("Unit menjawab kiriman balik soal %(soal)s") % {"soal": round.question.soal_id},
+            body=_("%(who)s: %(reply)s") % {"who": round.replied_by.name, "reply": round.reply},
+            url=_evaluation_url(round),
+        )

@@ -42,6 +42,7 @@ from zi_portal.core.queue import enqueue
 from . import charts, dashboard, pdf
 from .bundles import build_bundle
 from .choices import ReminderKind, ReportKind, ReportStatus
+from .lhe import build_lhe_pdf
 from .models import AreaNarrative, Notification, Report
 
 log = logging.getLogger(__name__)
@@ -225,6 +226,7 @@ def _claim(report_id: int) -> Report | None:
 
 def _file_name(report: Report, extension: str) -> str:
     period = f"tw{report.quarter}" if report.quarter else "tahunan"
+    period = "unit" if report.kind == ReportKind.LHE else period
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     return (
         f"reports/{report.plan.year}/{report.plan.unit.code}/"
@@ -246,6 +248,10 @@ def report_build(*, report_id: int) -> Report | None:
                 time.sleep(delay)
             if report.kind == ReportKind.BUNDLE:
                 stored, size, digest = _build_bundle(report)
+            elif report.kind == ReportKind.LHE:
+                data = build_lhe_pdf(plan=report.plan, today=timezone.localdate())
+                stored = default_storage.save(_file_name(report, "pdf"), ContentFile(data))
+                size, digest = len(data), hashlib.sha256(data).hexdigest()
             else:
                 data = build_pdf(
                     plan=report.plan, quarter=report.quarter, requested_by=report.requested_by

@@ -44,9 +44,12 @@ SUBJECTS = {
     ReminderKind.REALISATION: gettext_noop(
         "Realisasi kegiatan %(month)s belum dicatat (%(count)s kegiatan)"
     ),
+    ReminderKind.PMPZI: gettext_noop(
+        "Batas pengusulan PMPZI tinggal %(days)s hari: %(unit)s (%(count)s syarat belum terpenuhi)"
+    ),
 }
 # The e-mail templates of a kind (monev/email/<name>.txt and .html); the rest: reminder.
-TEMPLATES = {ReminderKind.REALISATION: "realisation"}
+TEMPLATES = {ReminderKind.REALISATION: "realisation", ReminderKind.PMPZI: "pmpzi"}
 
 
 def _render(planned: Planned, scopes: list[Scope], today: date) -> dict[str, str]:
@@ -68,6 +71,7 @@ def _render(planned: Planned, scopes: list[Scope], today: date) -> dict[str, str
                 ReminderKind.DIGEST: reverse("evidence:matrix", args=[planned.plan.year]),
                 ReminderKind.FINDING: reverse("findings:list"),
                 ReminderKind.REALISATION: reverse("monev:activities", args=[planned.plan.year]),
+                ReminderKind.PMPZI: reverse("evaluation:overview", args=[planned.plan.year]),
             }.get(planned.kind, reverse("monev:tasks"))
         )
         context = {
@@ -82,6 +86,7 @@ def _render(planned: Planned, scopes: list[Scope], today: date) -> dict[str, str
             "days_left": planned.context.get("days_left"),
             "rows": planned.context.get("rows", []),
             "month": month,
+            "deadline": planned.context.get("deadline"),
             "preferences_url": absolute_url("monev:preferences"),
         }
         name = TEMPLATES.get(planned.kind, "reminder")

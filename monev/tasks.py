@@ -11,6 +11,7 @@ from celery.signals import worker_process_init
 from zi_portal.core.dbretry import outlasting_database_restarts
 
 from . import monthly, pdf, services, sweep
+from . import pmpzi_reminders as pmpzi_reminders_module
 from .reports import report_build, reports_reap
 
 RETRYABLE = (smtplib.SMTPException, OSError)
@@ -58,6 +59,16 @@ def realisation_reminders(today: str | None = None) -> int:
     days it does nothing. ``today`` (YYYY-MM-DD) lets an operator replay a date."""
     day = date.fromisoformat(today) if today else None
     return len(monthly.run_monthly(today=day))
+
+
+@shared_task(acks_late=True, ignore_result=True)
+@outlasting_database_restarts
+def pmpzi_reminders(today: str | None = None) -> int:
+    """Beat runs this hourly: 30, 14 and 3 days before the year's PMPZI deadline, each
+    unit not yet proposed has its Ketua Tim and assessors told what is missing (once:
+    the records' unique constraint). ``today`` (YYYY-MM-DD) replays a date."""
+    day = date.fromisoformat(today) if today else None
+    return len(pmpzi_reminders_module.run_pmpzi(today=day))
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rencana/<int:year>/kegiatan/", views.activity_plan, name="activities"),
     path("laporan/", views_reports.report_list, name="reports"),
     path("laporan/minta/", views_reports.report_request, name="report_request"),
+    path("laporan/lhe/<int:year>/", views_reports.lhe_request, name="lhe_request"),
     path("laporan/monev.xlsx", views_reports.monev_xlsx, name="monev_xlsx"),
     path("laporan/<int:pk>/unduh/", views_reports.report_download, name="report_download"),
     path("status/", views_reports.system_status, name="status"),

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from evaluation.selectors import sent_back_to
 from evidence import selectors as evidence_selectors
 from findings.selectors import findings_past_due
 from lke.selectors import lke_tasks
@@ -100,6 +101,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
             ),
             "waiting": waiting,
             "lke_tasks": lke_tasks(user=request.user, plan=plan),
+            "sent_back": sent_back_to(user=request.user, plan=plan),
             "today": today,
             "nav_active": "tasks",
             "may_upload": can(request.user, Action.UPLOAD_EVIDENCE),

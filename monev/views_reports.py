@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from workplan.permissions import access_selected_plan
+from workplan.permissions import access_plan, access_selected_plan
 from zi_portal.accounts.permissions import Action, can, require
 from zi_portal.core import selectors as core_selectors
+from zi_portal.core.errors import Refused
 from zi_portal.core.exports import xlsx_response
 
-from . import selectors, services
+from . import lhe, selectors, services
 from .choices import ReportKind, ReportStatus
 from .permissions import access_failed_message, access_ready_report
 from .reports import report_request as queue_report
@@ -130,3 +131,20 @@ def message_resend(request: HttpRequest, pk: int) -> HttpResponse:
         _("Pesan untuk %(who)s dimasukkan kembali ke antrean.") % {"who": message.recipient.name},
     )
     return redirect("monev:status")
+
+
+@require_POST
+def lhe_request(request: HttpRequest, year: int) -> HttpResponse:
+    """The lead assessor queues the unit's LHE; the worker builds it (Laporan page)."""
+    plan = access_plan(request.user, year, Action.ASSESS_LKE)
+    try:
+        report = lhe.lhe_request(plan=plan, user=request.user)
+    except Refused as exc:
+        messages.error(request, exc.message)
+        return redirect("evaluation:overview", year=year)
+    messages.success(
+        request,
+        _("%(report)s dimasukkan ke antrean. Halaman ini diperbarui sendiri sampai laporan siap.")
+        % {"report": report},
+    )
+    return redirect("monev:reports")

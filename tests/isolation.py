@@ -36,6 +36,7 @@ from django.db.models import F, Model, Q
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from evaluation import services as evaluation_services
 from evidence import services as evidence_services
 from findings.services import finding_record
 from lke import services as lke_services
@@ -170,6 +171,12 @@ def a_secrets() -> dict[str, Any]:
         user=ketua, email=ketua.email, defaults={"primary": True, "verified": True}
     )
     survey, service = _a_survey(unit, ketua)
+    # A question sent back to the unit by its assessor, answered by the PIC of PW.
+    round_ = evaluation_services.decide(
+        user=tpi, unit=unit, question=question, decision="kirim_balik",
+        note=f"{MARK} catatan kirim balik",
+    )  # fmt: skip
+    round_ = evaluation_services.reply(user=pic, row=round_, text=f"{MARK} jawaban kirim balik")
     return {
         "unit": unit,
         "plan": plan,
@@ -192,6 +199,7 @@ def a_secrets() -> dict[str, Any]:
         "survey": survey,
         "service": service,
         "survey_b": _b_survey(),
+        "round": round_,
     }
 
 
@@ -337,6 +345,11 @@ A_OBJECT_ROUTES = {
     "surveys:responses_xlsx": "survey",
     "api-survey-results": "survey",
     "ministry:year_start": "unit",
+    "ministry:assessors": "unit",
+    "ministry:pmpzi": "unit",
+    "ministry:pmpzi_deadline": "unit",
+    "ministry:pmpzi_propose": "unit",
+    "evaluation:reply": "round",
 }
 # The other routes' parameters: values that do not name one of A's objects (unit B's
 # people reach their own unit's plan, area and questions with them).

@@ -28,6 +28,7 @@ urlpatterns = [
     # Not under /akun/: switching units needs the second step like every other page.
     path("unit/pindah/", accounts_views.unit_switch, name="unit_switch"),
     path("kementerian/", include("ministry.urls")),
+    path("evaluasi/", include("evaluation.urls")),
     path("akun/", include("allauth.urls")),
     path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),

@@ -72,6 +72,8 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.kind == "lhe":
+            return f"{self.get_kind_display()} {self.plan.year} {self.plan.unit.short_name}"
         period = QUARTER_LABELS[self.quarter] if self.quarter else _("tahunan")
         return f"{self.get_kind_display()} {self.plan.year} {period}"
 
@@ -82,6 +84,7 @@ class Report(models.Model):
             "quarterly": "laporan-monev-triwulan",
             "annual": "laporan-monev-tahunan",
             "bundle": "paket-bukti-dukung",
+            "lhe": "laporan-hasil-evaluasi-zi",
         }.get(self.kind, "laporan")
         period = QUARTER_LABELS[self.quarter].lower().replace(" ", "-") if self.quarter else ""
         when = self.finished_at or self.requested_at

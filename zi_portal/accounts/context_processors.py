@@ -25,6 +25,7 @@ def navigation(request: HttpRequest) -> dict:
         "nav_may_units": can(user, Action.MANAGE_UNITS),
         "nav_may_plan": can(user, Action.VIEW_PLAN),
         "nav_may_recap": can(user, Action.VIEW_RECAP),
+        "nav_may_assess": can(user, Action.ASSESS_LKE),
         # The units to switch between (a query only for people in more than one).
         "my_units": units_of(user),
     }

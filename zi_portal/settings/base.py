@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     *("lke", "surveys"),  # surveys sit beside the LKE they feed
     "search",
     "ministry",
+    "evaluation",
 ]
 
 MIDDLEWARE = [
@@ -288,6 +289,11 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly; sends on a month's first working day only, once per PIC (monev/monthly.py).
     "realisation-reminders": {
         "task": "monev.tasks.realisation_reminders",
+        "schedule": crontab(minute=ZI_REMINDER_MINUTE),
+    },
+    # Hourly; 30, 14 and 3 days before the PMPZI deadline, once per person and unit.
+    "pmpzi-reminders": {
+        "task": "monev.tasks.pmpzi_reminders",
         "schedule": crontab(minute=ZI_REMINDER_MINUTE),
     },
     # If beat could not hand over the daily sweep (broker away at 07:00), the next

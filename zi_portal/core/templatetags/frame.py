@@ -44,6 +44,7 @@ NAV_FLAGS = (
     "nav_may_units",
     "nav_may_plan",
     "nav_may_recap",
+    "nav_may_assess",
 )
 # Letters and digits only, as CSRF_MARK: they pass the template's escaping unchanged.
 MARKS = {
