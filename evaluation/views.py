@@ -21,7 +21,7 @@ from zi_portal.accounts.permissions import Action, can
 from zi_portal.core.audit import client_ip
 from zi_portal.core.errors import Refused
 
-from . import selectors, services, stages
+from . import pmpzi, selectors, services, stages
 from .choices import Decision, QuestionState, StageKind
 from .models import Round
 
@@ -58,6 +58,8 @@ def overview(request: HttpRequest, year: int) -> HttpResponse:
         "assignments": team,
         "waiting": selectors.sent_back_to(user=request.user, plan=plan),
         "stages": stages.stages_of(plan.unit, year),
+        "pmpzi_deadline": pmpzi.deadline_of(year),
+        "pmpzi_missing": pmpzi.missing_for(plan.unit, year, "WBK"),
         "is_lead": any(a.is_lead and a.assessor_id == request.user.pk for a in team),
         "stage_kinds": StageKind.choices,
         "may_decide": can(request.user, Action.ASSESS_LKE),

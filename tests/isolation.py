@@ -42,6 +42,7 @@ from findings.services import finding_record
 from lke import services as lke_services
 from lke.exchange import jawaban_unit
 from lke.models import LkeMaster, LkeQuestion, Side
+from ministry.models import RecapExport
 from monev.choices import MessageStatus, Realisation, ReminderKind, ReportKind, ReportStatus
 from monev.models import Message, Notification, Report
 from monev.services import narrative_save, realisation_record
@@ -200,6 +201,7 @@ def a_secrets() -> dict[str, Any]:
         "service": service,
         "survey_b": _b_survey(),
         "round": round_,
+        "recap_export": RecapExport.objects.create(year=YEAR, requested_by=ketua, status="ready"),
     }
 
 
@@ -349,6 +351,7 @@ A_OBJECT_ROUTES = {
     "ministry:pmpzi": "unit",
     "ministry:pmpzi_deadline": "unit",
     "ministry:pmpzi_propose": "unit",
+    "ministry:recap_download": "recap_export",
     "evaluation:reply": "round",
 }
 # The other routes' parameters: values that do not name one of A's objects (unit B's

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from zi_portal.accounts.models import User
@@ -192,9 +193,7 @@ def plan_import(*, data: dict[str, Any], replace: bool = False) -> tuple[WorkPla
             for i, item in enumerate(a["priority_targets"], start=1)
         ]
     )
-    users_by_name = {
-        u.name: u for u in User.objects.filter(is_active=True, unit=unit).exclude(name="")
-    }
+    users_by_name = _people_of(unit.pk)
     cells = _bulk_save(
         [
             CommitmentCell(
@@ -262,16 +261,23 @@ def plan_import_file(*, path: str | Path, replace: bool = False) -> tuple[WorkPl
         raise PlanImportError(f"Plan file {path} is not valid: {exc!r}") from exc
 
 
+def _people_of(unit_id: int) -> dict[str, User]:
+    """The unit's active people by name: those working in it now and those holding a
+    role in it (an account whose current unit is another), never a namesake elsewhere."""
+    people = User.objects.filter(
+        Q(unit_id=unit_id) | Q(memberships__unit_id=unit_id), is_active=True
+    ).exclude(name="")
+    return {u.name: u for u in people.distinct()}
+
+
 @transaction.atomic
 def cells_link_pics(*, plan: WorkPlan) -> int:
-    """Assign each unassigned cell to the active user of the plan's unit whose name
-    matches the PIC named in the plan document (never a namesake in another unit).
+    """Assign each unassigned cell to the active person of the plan's unit (working in
+    it or holding a role there) whose name matches the PIC named in the plan document
+    (never a namesake in another unit).
     Returns how many cells were linked."""
     linked = 0
-    users_by_name = {
-        u.name: u
-        for u in User.objects.filter(is_active=True, unit_id=plan.unit_id).exclude(name="")
-    }
+    users_by_name = _people_of(plan.unit_id)
     for cell in CommitmentCell.objects.filter(quarter__plan=plan, pic__isnull=True):
         user = users_by_name.get(cell.pic_name)
         if user is not None:

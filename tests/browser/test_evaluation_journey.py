@@ -1,23 +1,28 @@
 """The evaluation journey in a real Chromium: the Inspektorat assessor opens the recap,
 opens a unit's LKE from it, sends a question back with a note; the unit's PIC finds it
-in Tugas saya and answers it; the assessor sees the answer and confirms the question.
+in Tugas saya and answers it; the assessor sees the answer and confirms the question;
+as the lead, they build the LHE, which the worker makes and they download.
 Screenshots go to /tmp/shots-evaluation/ for a person to look at."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
+from evaluation import services as evaluation_services
 from evaluation.models import Round
 from lke import services
 from lke.models import LkeQuestion
+from monev import reports
+from monev.choices import ReportKind, ReportStatus
+from monev.models import Report
 from tests.multiunit import UNIT_B
 from workplan.models import Unit
 from zi_portal.accounts.models import User
-from zi_portal.accounts.roles import Role
-from zi_portal.accounts.units import membership_add
 
 from .conftest import PHONE, login
 
@@ -30,7 +35,11 @@ def test_send_back_answer_confirm(page: Page, live_server, live_demo, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     services.master_ensure()
     unit = Unit.objects.get(code=UNIT_B)
-    membership_add(user=User.objects.get(email="inspektorat@example.org"), unit=unit, role=Role.TPI)
+    assessor = User.objects.get(email="inspektorat@example.org")
+    evaluation_services.assessor_assign(
+        admin=User.objects.get(email="admin.kementerian@example.org"),
+        unit=unit, year=YEAR, assessor=assessor, is_lead=True,
+    )  # fmt: skip
     question = LkeQuestion.objects.filter(master__year=YEAR, area_code="PW").order_by("order")[0]
     soal = question.soal_id
 
@@ -80,3 +89,19 @@ def test_send_back_answer_confirm(page: Page, live_server, live_demo, browser):
     assert list(
         Round.objects.filter(unit=unit, question=question).values_list("number", "decision")
     ) == [(1, "kirim_balik"), (2, "sesuai")]
+
+    # The lead builds the LHE: queued from the overview, built by the worker, downloaded.
+    page.goto(f"{live_server.url}/evaluasi/{YEAR}/")
+    page.get_by_role("button", name="Susun LHE (PDF)").click()
+    expect(page.get_by_text("dimasukkan ke antrean")).to_be_visible()
+    report = Report.objects.get(kind=ReportKind.LHE, plan__unit=unit)
+    assert reports.report_build(report_id=report.pk).status == ReportStatus.READY  # the worker
+    page.reload()
+    row = page.locator(f"#laporan-{report.pk}")
+    expect(row).to_have_attribute("data-status", "ready")
+    page.screenshot(path=SHOTS / "lhe-ready.png", full_page=False)
+    href = row.get_by_role("link", name="Unduh").get_attribute("href")
+    pdf = page.context.request.get(live_server.url + href).body()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Laporan Hasil Evaluasi" in text and "Unit Uji B" in text
+    assert "Asesor Inspektorat (demo)" in text

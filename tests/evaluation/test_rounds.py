@@ -141,3 +141,5 @@ def test_overview_lists_the_team_and_what_waits(unit_b):
     text = page.content.decode()
     assert "Asesor Inspektorat (demo)" in text and "Ketua tim" in text
     assert "PW · Penguatan Pengawasan" in text
+    # What the unit still misses for PMPZI, and the deadline (31 May by default).
+    assert "31 Mei 2026" in text and 'data-testid="pmpzi-missing"' in text

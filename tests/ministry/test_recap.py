@@ -5,7 +5,6 @@ units assigned to them and only those; a constant number of queries."""
 from __future__ import annotations
 
 import io
-import random
 
 import pytest
 from django.db import connection
@@ -13,48 +12,17 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from lke import scoring, selectors, services, stored
-from lke.models import LkeAnswer, Predicate, Side, StoredScore
+from lke import scoring, selectors, services
+from lke.models import Predicate, Side, StoredScore
+from tests.ministry.conftest import YEAR
 from tests.multiunit import UNIT_B
 from workplan.choices import AREA_ORDER
 from workplan.documents import plan_document
 from workplan.models import Unit
 from workplan.services import plan_import
 from zi_portal.accounts.models import User
-from zi_portal.accounts.roles import Role
-from zi_portal.accounts.units import membership_add
 
 pytestmark = pytest.mark.django_db
-YEAR = 2026
-
-
-def _answer_randomly(unit, master, side, seed: int) -> None:
-    """Every scored soal of one side answered at random, through the form's service."""
-    rng = random.Random(seed)
-    tree = selectors.parsed_master(master)
-    questions = {q.soal_id: q for q in master.questions.all()}
-    for sid, q in tree.questions.items():
-        if q.answer_type in scoring.CHOICE_TYPES:
-            value = rng.choice(q.options).key
-        elif q.answer_type == scoring.SURVEY:
-            value = f"{rng.uniform(1, 4):.2f}"
-        else:
-            value = str(rng.randint(0, 12))
-        services.answer_save(unit=unit, question=questions[sid], side=side, user=None, value=value)
-
-
-@pytest.fixture
-def two_units(demo):
-    master = services.master_ensure()
-    unit_a, unit_b = demo["plan"].unit, Unit.objects.get(code=UNIT_B)
-    LkeAnswer.objects.filter(unit__in=[unit_a, unit_b]).delete()
-    with stored.scores_deferred():
-        _answer_randomly(unit_a, master, Side.UNIT, 1)
-        _answer_randomly(unit_a, master, Side.TPI, 2)
-        _answer_randomly(unit_b, master, Side.UNIT, 3)
-    assessor = User.objects.get(email="inspektorat@example.org")
-    membership_add(user=assessor, unit=unit_b, role=Role.TPI)
-    return {**demo, "master": master, "a": unit_a, "b": unit_b, "assessor": assessor}
 
 
 def _client(email: str) -> Client:

@@ -13,7 +13,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from tests.multiunit import UNIT_B
+from workplan.documents import plan_document
 from workplan.models import CommitmentCell, EvidenceRequirement, Unit, WorkPlan
+from workplan.services import plan_import
 from zi_portal.accounts.models import Membership, User
 from zi_portal.accounts.permissions import Action, can
 from zi_portal.accounts.roles import Role
@@ -221,3 +223,22 @@ def test_an_assessor_in_two_units_sees_both_and_only_those(demo):
 def test_people_in_one_unit_get_no_unit_list(demo):
     page = _client("ketua@example.org").get("/rencana/2026/").content.decode()
     assert 'id="unit-select"' not in page
+
+
+def test_a_pic_working_in_another_unit_is_linked_by_their_membership(demo):
+    """A plan names its PICs; a PIC who holds the role in the unit through a membership
+    (their current unit is another) is linked, a namesake without one is not."""
+    unit = Unit.objects.create(code="UNIT-C", name="Unit C", short_name="Unit C")
+    pic_b = User.objects.get(email="pic.pw@unit-b.test")
+    membership_add(user=pic_b, unit=unit, role=Role.PIC)
+    assert User.objects.get(pk=pic_b.pk).unit.code == UNIT_B  # still works in unit B
+    document = plan_document(
+        demo["plan"], unit=unit, year=2027, pics={"PW": pic_b.name, "TL": "PIC TL Unit B"}
+    )
+    plan, _created = plan_import(data=document)
+    cells = CommitmentCell.objects.filter(quarter__plan=plan)
+    assert {c.pic_id for c in cells.filter(area__code="PW")} == {pic_b.pk}
+    # PIC TL Unit B holds no role in unit C: named, not linked.
+    assert set(cells.filter(area__code="TL").values_list("pic_id", "pic_name")) == {
+        (None, "PIC TL Unit B")
+    }
