@@ -50,7 +50,7 @@ def _html(row: RecapExport) -> tuple[str, int]:
     result.load(result.rows)
     with translation.override("id"):
         html = render_to_string(
-            "ministry/recap_pdf.html",
+            "ministry/pdf/recap.html",
             {"recap": result, "row_count": len(result.rows), "today": timezone.localdate(),
              "who": row.requested_by},
         )  # fmt: skip

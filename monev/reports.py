@@ -26,6 +26,7 @@ from django.db.models import F, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from evidence.choices import Decision, ItemStatus, ReviewState
 from evidence.models import EvidenceVersion, Review
 from evidence.selectors import plan_item_statuses
 from evidence.status import Tally, is_late
@@ -96,6 +97,7 @@ def report_context(
                     seen.add((r.reviewer_id, r.comment))
                     item.comments.append(r)
             item.late = is_late(item.status, item.cell.quarter, today)
+            _lateness(item, all_versions)
             items_by_cell[item.cell_id].append(item)
     areas = []
     narratives = {n.area_id: n for n in AreaNarrative.objects.filter(plan=plan)}
@@ -156,6 +158,31 @@ def report_context(
         # The annual report closes with the LKE score and the WBK/WBBM readiness.
         "lke": lke_summary(plan) if quarter is None else None,
     }
+
+
+def _lateness(item: Any, versions: list) -> None:
+    """What a Kepala reads beside an item's status: how late it was approved (the newest
+    approval of its current files) and first uploaded against its quarter's due date, how
+    often it was sent back for revision, and the names of its current approved files."""
+    due = item.cell.quarter.due_date
+    current = [v for v in versions if v.is_current]
+    approvals = [
+        r.created_at for v in current for r in v.reviews.all() if r.decision == Decision.APPROVE
+    ]
+    approved_on = timezone.localdate(max(approvals)) if approvals else None
+    item.approved_late_days = (
+        (approved_on - due).days
+        if item.status == ItemStatus.APPROVED and approved_on and approved_on > due
+        else 0
+    )
+    first = timezone.localdate(item.first_upload) if item.first_upload else None
+    item.uploaded_late_days = (first - due).days if first and first > due else 0
+    item.revisions = sum(
+        1 for v in versions for r in v.reviews.all() if r.decision == Decision.REVISE
+    )
+    item.approved_files = [
+        v.display_name for v in current if v.review_state == ReviewState.APPROVED
+    ]
 
 
 def lke_summary(plan: WorkPlan) -> dict | None:
