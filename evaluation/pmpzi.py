@@ -6,6 +6,7 @@ figures) is missing unless a reason is given, which is audited. A proposed unit 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,7 +16,8 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from lke import selectors as lke_selectors
-from lke.models import Category, Proposal, Side
+from lke.models import Category, Proposal
+from lke.stored import figures_for, scores_for
 from lke.summary import condition_label
 from workplan.models import Unit
 from zi_portal.accounts.permissions import Action, require
@@ -101,10 +103,7 @@ class Item:
     met: bool  # the value meets Tabel 5 and its evidence is linked
 
 
-def checklist(unit: Unit, year: int, level: str) -> list[Item]:
-    """Every prerequisite of the unit's year for ``level``, met or not (one query)."""
-    deadline = deadline_of(year)
-    rows = {r.key: r for r in PrerequisiteValue.objects.filter(unit=unit, year=year)}
+def _items(rows: dict[str, PrerequisiteValue], level: str, deadline: date) -> list[Item]:
     items = []
     for key, label in Prerequisite.choices:
         row = rows.get(key)
@@ -114,6 +113,12 @@ def checklist(unit: Unit, year: int, level: str) -> list[Item]:
                  meets(key, value, level, deadline) and bool(url))
         )  # fmt: skip
     return items
+
+
+def checklist(unit: Unit, year: int, level: str) -> list[Item]:
+    """Every prerequisite of the unit's year for ``level``, met or not (one query)."""
+    rows = {r.key: r for r in PrerequisiteValue.objects.filter(unit=unit, year=year)}
+    return _items(rows, level, deadline_of(year))
 
 
 @transaction.atomic
@@ -173,17 +178,33 @@ def deadline_set(*, admin: Any, year: int, deadline: date, ip: str | None = None
 
 
 def missing_for(unit: Unit, year: int, level: str) -> list[str]:
-    """What keeps the unit from being proposed for ``level``: each prerequisite not met
-    (or without evidence) and each Tabel 6 condition the assessors' figures miss."""
-    missing = [f"{i.label} ({i.required})" for i in checklist(unit, year, level) if not i.met]
+    """What keeps the unit from being proposed for ``level`` (see ``missing_of``)."""
+    return missing_of([unit.pk], year, level)[unit.pk]
+
+
+def missing_of(unit_ids: list[int], year: int, level: str) -> dict[int, list[str]]:
+    """Per unit: each prerequisite not met (or without evidence) and each Tabel 6
+    condition the assessors' stored figures (``lke.stored``) miss. A fixed number of
+    queries for any number of units (the reminders ask for all at once)."""
+    deadline = deadline_of(year)
+    rows: dict[int, dict[str, PrerequisiteValue]] = defaultdict(dict)
+    for row in PrerequisiteValue.objects.filter(unit_id__in=unit_ids, year=year):
+        rows[row.unit_id][row.key] = row
     master = lke_selectors.master_or_404(year)
-    score = lke_selectors.unit_score(unit=unit, master=master, side=Side.TPI)
-    missing += [
-        _("Tabel 6: %(c)s") % {"c": condition_label(c.key)}
-        for c in score.readiness[level].conditions
-        if not c.met
-    ]
-    return missing
+    scores_for(master, unit_ids)  # fresh rows before their figures are read
+    figures = figures_for(master, unit_ids)
+    result = {}
+    for unit_id in unit_ids:
+        items = _items(rows[unit_id], level, deadline)
+        missing = [f"{i.label} ({i.required})" for i in items if not i.met]
+        conditions = figures[unit_id]["tpi"]["kesiapan"][level]["syarat"]
+        missing += [
+            _("Tabel 6: %(c)s") % {"c": condition_label(c["kode"])}
+            for c in conditions
+            if not c["memenuhi"]
+        ]
+        result[unit_id] = missing
+    return result
 
 
 @transaction.atomic

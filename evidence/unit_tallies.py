@@ -14,10 +14,9 @@ from datetime import date
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db.models import OuterRef, Subquery
 
 from workplan.models import EvidenceRequirement, Quarter, WorkPlan
-from workplan.stamps import PlanChange
+from workplan.stamps import stamp_key, stamps_of
 
 from .choices import ItemStatus
 from .models import EvidenceVersion
@@ -34,10 +33,6 @@ class PlanTally(NamedTuple):
     @property
     def percent(self) -> float:
         return round(100 * self.approved / self.total, 1) if self.total else 0.0
-
-
-def _key(plan_id: int, born: int, stamp: int, today: date) -> str:
-    return f"plan-tally:{plan_id}:{born}:{stamp}:{today.isoformat()}"
 
 
 def _compute(plan_ids: list[int], today: date) -> dict[int, PlanTally]:
@@ -66,14 +61,9 @@ def plan_tallies(plans: Iterable[WorkPlan], today: date) -> dict[int, PlanTally]
     plans = list(plans)
     if not plans:
         return {}
-    newest = PlanChange.objects.filter(plan_id=OuterRef("pk")).order_by("-id").values("id")[:1]
-    stamps = dict(
-        WorkPlan.objects.filter(pk__in=[p.pk for p in plans])
-        .annotate(stamp=Subquery(newest))
-        .values_list("pk", "stamp")
-    )
+    stamps = stamps_of(p.pk for p in plans)
     keys = {
-        p.pk: _key(p.pk, int(p.created_at.timestamp() * 1000), stamps.get(p.pk) or 0, today)
+        p.pk: stamp_key("plan-tally", p, today.isoformat(), stamp=stamps.get(p.pk, 0))
         for p in plans
     }
     found = cache.get_many(list(keys.values()))

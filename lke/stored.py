@@ -13,7 +13,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -194,7 +193,3 @@ def scores_deferred() -> Iterator[None]:
         _deferred.pending = None
     for master, unit_ids in pending.values():
         scores_compute(master, unit_ids)
-
-
-def total_of(row: StoredScore, side: str) -> Decimal:
-    return row.unit_total if side == Side.UNIT else row.tpi_total

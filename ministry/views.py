@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from evaluation import services as evaluation_services
@@ -22,6 +22,7 @@ from zi_portal.core.paging import paginate
 
 from . import services
 from .forms import AssignForm, UnitForm, YearStartForm
+from .permissions import access_unit
 
 UNITS_PER_PAGE = 50
 
@@ -77,8 +78,7 @@ def units(request: HttpRequest) -> HttpResponse:
 
 
 def year_start(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user, Action.MANAGE_UNITS)
-    unit = get_object_or_404(Unit.objects.restrict(request.user, Action.MANAGE_UNITS), pk=pk)
+    unit = access_unit(request.user, pk)
     form = YearStartForm(request.POST or None, request.FILES or None, unit=unit)
     status = 200
     if request.method == "POST":
@@ -125,8 +125,7 @@ def year_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 def assessors(request: HttpRequest, pk: int) -> HttpResponse:
     """The assessors who evaluate the unit, per year (a lead and members); assign one."""
-    require(request.user, Action.MANAGE_UNITS)
-    unit = get_object_or_404(Unit.objects.restrict(request.user, Action.MANAGE_UNITS), pk=pk)
+    unit = access_unit(request.user, pk)
     form = AssignForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -15,19 +15,14 @@ from django.views.decorators.http import require_POST
 from evaluation import pmpzi
 from evaluation.choices import Prerequisite
 from evaluation.models import PmpziProposal
-from workplan.models import Unit
-from zi_portal.accounts.permissions import Action, require
 from zi_portal.core.audit import client_ip
 from zi_portal.core.errors import Refused
 
-
-def _unit(request: HttpRequest, pk: int) -> Unit:
-    require(request.user, Action.MANAGE_UNITS)
-    return get_object_or_404(Unit.objects.restrict(request.user, Action.MANAGE_UNITS), pk=pk)
+from .permissions import access_unit
 
 
 def readiness(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    unit = _unit(request, pk)
+    unit = access_unit(request.user, pk)
     level = request.GET.get("kategori") if request.GET.get("kategori") == "WBBM" else "WBK"
     if request.method == "POST":
         values = {
@@ -67,7 +62,7 @@ def readiness(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @require_POST
 def deadline_set(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    unit = _unit(request, pk)
+    unit = access_unit(request.user, pk)
     try:
         when = parse_date(request.POST.get("deadline", ""))
     except ValueError:
@@ -86,7 +81,7 @@ def deadline_set(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @require_POST
 def propose(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    unit = _unit(request, pk)
+    unit = access_unit(request.user, pk)
     category = request.POST.get("kategori", "")
     try:
         row = pmpzi.propose(

@@ -11,14 +11,12 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from evaluation.choices import Decision
 from evaluation.models import Assignment, Round
-from evaluation.services import EvaluationRefused
 from evaluation.stages import stages_of
 from lke import scoring
 from lke.models import LkeAnswer, Proposal, Side
@@ -26,38 +24,8 @@ from lke.selectors import master_or_404, plan_lke
 from lke.summary import area_name, condition_label
 from workplan.choices import AREA_ORDER
 from workplan.models import WorkPlan
-from zi_portal.accounts.permissions import Action, require
-from zi_portal.core.queue import enqueue
 
 from . import pdf
-from .choices import ReportKind
-from .models import Report
-
-BUILD_REPORT = "monev.tasks.build_report"
-
-
-def lhe_request(*, plan: WorkPlan, user: Any) -> Report:
-    """The lead assessor asks the worker for the unit's LHE of the plan's year."""
-    require(user, Action.ASSESS_LKE)
-    lead = Assignment.objects.filter(
-        unit=plan.unit, year=plan.year, assessor=user, is_lead=True
-    ).exists()
-    if not lead or user.unit_id != plan.unit_id:
-        raise EvaluationRefused(
-            _("LHE disusun oleh ketua tim asesor yang ditugaskan menilai unit ini."), status=403
-        )
-    master_or_404(plan.year)
-    report = Report(
-        plan=plan,
-        kind=ReportKind.LHE,
-        requested_by=user,
-        params={"year": plan.year, "kind": ReportKind.LHE, "unit": plan.unit.code},
-    )
-    report.full_clean()
-    with transaction.atomic():
-        report.save()
-        enqueue(BUILD_REPORT, report.pk)
-    return report
 
 
 def _recommendation(t: scoring.Score) -> tuple[str, list[str]]:

@@ -12,7 +12,7 @@ from datetime import date
 from django.utils import timezone
 
 from evaluation.models import Assignment, PmpziProposal
-from evaluation.pmpzi import REMINDER_DAYS, deadline_of, missing_for
+from evaluation.pmpzi import REMINDER_DAYS, deadline_of, missing_of
 from lke.models import LkeMaster
 from workplan.models import WorkPlan
 from zi_portal.accounts.models import Membership
@@ -45,12 +45,13 @@ def plan_pmpzi_reminders(*, today: date) -> list[Planned]:
         people[m.unit_id].append(m.user)
     for a in Assignment.objects.filter(unit_id__in=units, year=year).select_related("assessor"):
         people[a.unit_id].append(a.assessor)
+    missing_by_unit = missing_of(units, year, "WBK")
     result = []
     for plan in plans:
         recipients = {u.pk: u for u in people[plan.unit_id]}.values()
         if not recipients:
             continue
-        missing = missing_for(plan.unit, year, "WBK")
+        missing = missing_by_unit[plan.unit_id]
         url = absolute_url("evaluation:overview", year)
         lines = [{"text": m, "status_label": "", "url": url} for m in missing] or [
             {"text": "Semua syarat Menuju WBK terpenuhi; unit siap diusulkan.",

@@ -25,13 +25,16 @@ from django.db import transaction
 from django.db.models import F, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from evaluation.models import Assignment
+from evaluation.services import EvaluationRefused
 from evidence.choices import Decision, ItemStatus, ReviewState
 from evidence.models import EvidenceVersion, Review
 from evidence.selectors import plan_item_statuses
 from evidence.status import Tally, is_late
 from findings.models import Finding
-from lke.selectors import plan_lke
+from lke.selectors import master_or_404, plan_lke
 from lke.summary import summary_context
 from workplan.choices import MONTH_NAMES
 from workplan.models import ChangeArea, CommitmentCell, Quarter, WorkPlan
@@ -220,13 +223,19 @@ def report_request(*, plan: WorkPlan, kind: str, quarter: int | None, user: Any)
     require(user, Action.REQUEST_REPORT)
     if kind == ReportKind.QUARTERLY and quarter not in (1, 2, 3, 4):
         raise ValueError("quarter required")
-    report = Report(
-        plan=plan,
-        kind=kind,
-        quarter=quarter if kind != ReportKind.ANNUAL else None,
-        requested_by=user,
-        params={"year": plan.year, "quarter": quarter, "kind": kind, "unit": plan.unit.code},
+    return report_queue(
+        Report(
+            plan=plan,
+            kind=kind,
+            quarter=quarter if kind != ReportKind.ANNUAL else None,
+            requested_by=user,
+            params={"year": plan.year, "quarter": quarter, "kind": kind, "unit": plan.unit.code},
+        )
     )
+
+
+def report_queue(report: Report) -> Report:
+    """Save a checked report request and hand it to the worker once it is committed."""
     report.full_clean()
     with transaction.atomic():
         report.save()
@@ -362,3 +371,19 @@ def reports_reap(*, now=None) -> int:
 
 class BuildAbandoned(Exception):
     """The report stopped being ours while it was built (the reaper failed it)."""
+
+
+def lhe_request(*, plan: WorkPlan, user: Any) -> Report:
+    """The lead assessor asks the worker for the unit's LHE of the plan's year
+    (``lhe.build_lhe_pdf``)."""
+    require(user, Action.ASSESS_LKE)
+    lead = Assignment.objects.filter(
+        unit=plan.unit, year=plan.year, assessor=user, is_lead=True
+    ).exists()
+    if not lead or user.unit_id != plan.unit_id:
+        raise EvaluationRefused(
+            _("LHE disusun oleh ketua tim asesor yang ditugaskan menilai unit ini."), status=403
+        )
+    master_or_404(plan.year)
+    params = {"year": plan.year, "kind": ReportKind.LHE, "unit": plan.unit.code}
+    return report_queue(Report(plan=plan, kind=ReportKind.LHE, requested_by=user, params=params))

@@ -19,9 +19,10 @@ from zi_portal.core import selectors as core_selectors
 from zi_portal.core.errors import Refused
 from zi_portal.core.exports import xlsx_response
 
-from . import lhe, selectors, services
+from . import selectors, services
 from .choices import ReportKind, ReportStatus
 from .permissions import access_failed_message, access_ready_report
+from .reports import lhe_request as queue_lhe
 from .reports import report_request as queue_report
 from .xlsx import monev_workbook
 
@@ -138,7 +139,7 @@ def lhe_request(request: HttpRequest, year: int) -> HttpResponse:
     """The lead assessor queues the unit's LHE; the worker builds it (Laporan page)."""
     plan = access_plan(request.user, year, Action.ASSESS_LKE)
     try:
-        report = lhe.lhe_request(plan=plan, user=request.user)
+        report = queue_lhe(plan=plan, user=request.user)
     except Refused as exc:
         messages.error(request, exc.message)
         return redirect("evaluation:overview", year=year)

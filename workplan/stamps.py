@@ -73,8 +73,18 @@ def stamp_of(plan) -> int:
     return newest[0][0] if newest else 0
 
 
-def stamp_key(prefix: str, plan, *parts: object) -> str:
-    """A cache key for something computed from ``plan``'s data as it is now."""
+def stamps_of(plan_ids) -> dict[int, int]:
+    """The stamps of many plans now, by plan id (one query, an index probe per plan)."""
+    newest = PlanChange.objects.filter(plan_id=models.OuterRef("pk")).order_by("-id")
+    plans = apps.get_model("workplan", "WorkPlan").objects.filter(pk__in=list(plan_ids))
+    rows = plans.annotate(stamp=models.Subquery(newest.values("id")[:1])).values_list("pk", "stamp")
+    return {pk: stamp or 0 for pk, stamp in rows}
+
+
+def stamp_key(prefix: str, plan, *parts: object, stamp: int | None = None) -> str:
+    """A cache key for something computed from ``plan``'s data as it is now (``stamp``:
+    the plan's stamp when the caller read many at once, ``stamps_of``)."""
     born = int(plan.created_at.timestamp() * 1000) if plan.created_at else 0
     tail = ":".join(str(p) for p in parts)
-    return f"{prefix}:{plan.pk}:{born}:{stamp_of(plan)}:{tail}"
+    stamp = stamp_of(plan) if stamp is None else stamp
+    return f"{prefix}:{plan.pk}:{born}:{stamp}:{tail}"

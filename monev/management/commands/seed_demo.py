@@ -18,7 +18,6 @@ from surveys.services import questions_from_set
 from workplan.services import PlanImportError, cells_link_pics, plan_import_file
 from zi_portal.accounts.roles import Role
 from zi_portal.accounts.services import roles_ensure, user_ensure
-from zi_portal.accounts.units import membership_add
 
 PLAN_FILE = settings.BASE_DIR / "fixtures" / "plan-2026.json"
 DEFAULT_DEMO_PASSWORD = "zi-demo-2026"  # noqa: S105 - documented demo-only password
@@ -138,7 +137,8 @@ class Command(BaseCommand):
             position="Administrator Portal ZI Kementerian",
             groups=groups,
         )
-        assessor, _created = user_ensure(
+        # The TPI role in the demo unit is the assessor's membership (accounts.units).
+        user_ensure(
             email=INSPEKTORAT_EMAIL,
             name="Asesor Inspektorat (demo)",
             role=Role.TPI,
@@ -147,7 +147,6 @@ class Command(BaseCommand):
             unit=plan.unit,
             groups=groups,
         )
-        membership_add(user=assessor, unit=plan.unit, role=Role.TPI)
 
     def _seed_lke(self, plan) -> None:
         """The 2026 LKE master list, and the unit proposed for Menuju WBK (so PortalRB's
