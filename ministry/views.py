@@ -3,6 +3,9 @@ unit's year."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Prefetch
@@ -41,37 +44,46 @@ def _unit_rows(user):
     )
 
 
+def _submitted(request: HttpRequest, form, write: Callable[[dict], Any]) -> tuple[Any, int]:
+    """Run ``write`` on a valid POSTed form: ``(its result, 200)``. An invalid form or a
+    refusal (shown on the form) gives ``(None, 400)``, a GET ``(None, 200)``."""
+    if request.method != "POST":
+        return None, 200
+    if form.is_valid():
+        try:
+            return write(form.cleaned_data), 200
+        except Refused as exc:
+            form.add_error(None, exc.message)
+    return None, 400
+
+
 def units(request: HttpRequest) -> HttpResponse:
     require(request.user, Action.MANAGE_UNITS)
     form = UnitForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                unit = services.unit_create(
-                    admin=request.user,
-                    code=data["code"],
-                    name=data["name"],
-                    short_name=data["short_name"],
-                    parent_name=data["parent_name"],
-                    kepala=(data["kepala_email"], data["kepala_name"]),
-                    ketua=(data["ketua_email"], data["ketua_name"]),
-                    ip=client_ip(request),
-                )
-            except Refused as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Unit %(unit)s dibuat. Akun baru mengatur kata sandinya lewat "
-                        "“Lupa kata sandi”. Mulai tahun programnya di bawah."
-                    )
-                    % {"unit": unit.short_name},
-                )
-                return redirect("ministry:year_start", pk=unit.pk)
-        status = 400
+
+    def create(data: dict) -> Unit:
+        return services.unit_create(
+            admin=request.user,
+            code=data["code"],
+            name=data["name"],
+            short_name=data["short_name"],
+            parent_name=data["parent_name"],
+            kepala=(data["kepala_email"], data["kepala_name"]),
+            ketua=(data["ketua_email"], data["ketua_name"]),
+            ip=client_ip(request),
+        )
+
+    unit, status = _submitted(request, form, create)
+    if unit is not None:
+        messages.success(
+            request,
+            _(
+                "Unit %(unit)s dibuat. Akun baru mengatur kata sandinya lewat "
+                "“Lupa kata sandi”. Mulai tahun programnya di bawah."
+            )
+            % {"unit": unit.short_name},
+        )
+        return redirect("ministry:year_start", pk=unit.pk)
     page, query = paginate(request, _unit_rows(request.user), UNITS_PER_PAGE)
     context = {"form": form, "page": page, "query": query, "nav_active": "units"}
     return render(request, "ministry/units.html", context, status=status)
@@ -80,40 +92,36 @@ def units(request: HttpRequest) -> HttpResponse:
 def year_start(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access_unit(request.user, pk)
     form = YearStartForm(request.POST or None, request.FILES or None, unit=unit)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                plan = services.year_start(
-                    admin=request.user,
-                    unit=unit,
-                    year=data["year"],
-                    source=data["source"],
-                    data=data.get("plan_file"),
-                    template=data.get("template"),
-                    pics=data["pics"],
-                    ip=client_ip(request),
-                )
-            except Refused as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Rencana kerja %(year)s %(unit)s dibuat: %(cells)s sel matriks, "
-                        "%(items)s butir bukti dukung. Ketua Tim ZI unit itu kini dapat "
-                        "mengelolanya."
-                    )
-                    % {
-                        "year": plan.year,
-                        "unit": unit.short_name,
-                        "cells": plan.quarters.values("cells").count(),
-                        "items": plan.quarters.values("cells__requirements").count(),
-                    },
-                )
-                return redirect("ministry:units")
-        status = 400
+
+    def start(data: dict) -> WorkPlan:
+        return services.year_start(
+            admin=request.user,
+            unit=unit,
+            year=data["year"],
+            source=data["source"],
+            data=data.get("plan_file"),
+            template=data.get("template"),
+            pics=data["pics"],
+            ip=client_ip(request),
+        )
+
+    plan, status = _submitted(request, form, start)
+    if plan is not None:
+        messages.success(
+            request,
+            _(
+                "Rencana kerja %(year)s %(unit)s dibuat: %(cells)s sel matriks, "
+                "%(items)s butir bukti dukung. Ketua Tim ZI unit itu kini dapat "
+                "mengelolanya."
+            )
+            % {
+                "year": plan.year,
+                "unit": unit.short_name,
+                "cells": plan.quarters.values("cells").count(),
+                "items": plan.quarters.values("cells__requirements").count(),
+            },
+        )
+        return redirect("ministry:units")
     context = {
         "unit": unit,
         "form": form,
@@ -127,33 +135,29 @@ def assessors(request: HttpRequest, pk: int) -> HttpResponse:
     """The assessors who evaluate the unit, per year (a lead and members); assign one."""
     unit = access_unit(request.user, pk)
     form = AssignForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                with transaction.atomic():
-                    person = services.person_in_unit(
-                        unit=unit, email=data["email"], name=data["name"], role=Role.TPI
-                    )
-                    evaluation_services.assessor_assign(
-                        admin=request.user,
-                        unit=unit,
-                        year=data["year"],
-                        assessor=person,
-                        is_lead=data["is_lead"],
-                        ip=client_ip(request),
-                    )
-            except Refused as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request,
-                    _("%(who)s ditugaskan menilai %(unit)s tahun %(year)s.")
-                    % {"who": person.name, "unit": unit.short_name, "year": data["year"]},
-                )
-                return redirect("ministry:assessors", pk=unit.pk)
-        status = 400
+
+    @transaction.atomic
+    def assign(data: dict):
+        person = services.person_in_unit(
+            unit=unit, email=data["email"], name=data["name"], role=Role.TPI
+        )
+        return evaluation_services.assessor_assign(
+            admin=request.user,
+            unit=unit,
+            year=data["year"],
+            assessor=person,
+            is_lead=data["is_lead"],
+            ip=client_ip(request),
+        )
+
+    assignment, status = _submitted(request, form, assign)
+    if assignment is not None:
+        messages.success(
+            request,
+            _("%(who)s ditugaskan menilai %(unit)s tahun %(year)s.")
+            % {"who": assignment.assessor.name, "unit": unit.short_name, "year": assignment.year},
+        )
+        return redirect("ministry:assessors", pk=unit.pk)
     context = {
         "unit": unit,
         "form": form,

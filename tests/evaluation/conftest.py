@@ -4,21 +4,17 @@ second auditor as member, assigned through the administrator's page."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from lke import services as lke_services
 from lke.models import LkeQuestion
+from tests.ministry.conftest import signed_in
 from tests.multiunit import UNIT_B
 from workplan.models import Unit
-from zi_portal.accounts.models import User
 
 YEAR = 2026
 
 
-def _client(email: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(email=email))
-    return client
+_client = signed_in
 
 
 @pytest.fixture

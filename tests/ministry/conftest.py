@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from django.test import Client
 
 from lke import scoring, selectors, services, stored
 from lke.models import LkeAnswer, Side
@@ -16,6 +17,13 @@ from zi_portal.accounts.roles import Role
 from zi_portal.accounts.units import membership_add
 
 YEAR = 2026
+
+
+def signed_in(email: str) -> Client:
+    """A test client signed in as the account with ``email``."""
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    return client
 
 
 def _answer_randomly(unit, master, side, seed: int) -> None:

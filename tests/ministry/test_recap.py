@@ -8,27 +8,22 @@ import io
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from lke import scoring, selectors, services
 from lke.models import Predicate, Side, StoredScore
-from tests.ministry.conftest import YEAR
+from tests.ministry.conftest import YEAR, signed_in
 from tests.multiunit import UNIT_B
 from workplan.choices import AREA_ORDER
 from workplan.documents import plan_document
 from workplan.models import Unit
 from workplan.services import plan_import
-from zi_portal.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(email: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(email=email))
-    return client
+_client = signed_in
 
 
 def _conditions(figures: dict, level: str) -> list[tuple]:

@@ -12,25 +12,20 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
-from django.test import Client
 from pypdf import PdfReader
 
 from lke import scoring, selectors, services
 from lke.models import Side
 from ministry.models import RecapExport
 from ministry.tasks import build_recap_pdf
-from tests.ministry.conftest import YEAR
+from tests.ministry.conftest import YEAR, signed_in
 from workplan.models import Unit
-from zi_portal.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 SHOTS = Path("/tmp/shots-recap-pdf")  # noqa: S108 - pages for a person to look at
 
 
-def _client(email: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(email=email))
-    return client
+_client = signed_in
 
 
 def test_recap_pdf_is_built_by_the_worker_and_holds_every_row(two_units):

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 
+from tests.ministry.conftest import signed_in
 from tests.multiunit import UNIT_B
 from workplan.documents import plan_document
 from workplan.models import CommitmentCell, EvidenceRequirement, Unit, WorkPlan
@@ -26,10 +27,7 @@ from zi_portal.core.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-def _client(email: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(email=email))
-    return client
+_client = signed_in
 
 
 def _new_unit(admin: Client, code: str = "BBPSDMP-MEDAN") -> Unit:
